@@ -1,0 +1,8 @@
+# Reserved for the performance work; filled in by that change.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0004_search")]
+
+    operations = []

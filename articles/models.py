@@ -1,0 +1,440 @@
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .sanitize import sanitize_html, strip_tags
+from .text import make_slug
+
+SLUG_MAX_LENGTH = 200
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Order in the navigation: lower numbers come first.")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive sections leave the navigation and their pages 404.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = make_slug(self.slug or self.name, max_length=120, fallback="section")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """A photo in the image library: reusable across articles and author portraits."""
+
+    class Anchor(models.TextChoices):
+        CENTER = "center", _("Centre")
+        TOP = "top", _("Top")
+        BOTTOM = "bottom", _("Bottom")
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+
+    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    title = models.CharField(max_length=200, help_text=_("For finding the image in the library."))
+    alt_text = models.CharField(
+        max_length=300, blank=True,
+        help_text=_("Describes the image for readers who cannot see it. Required unless decorative."),
+    )  # fmt: skip
+    is_decorative = models.BooleanField(
+        default=False, help_text=_("Purely decorative images have empty alt text, on purpose.")
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text=_("Photographer and agency, e.g. “Jane Roe/AP”."))
+    crop_anchor = models.CharField(
+        max_length=10, choices=Anchor.choices, default=Anchor.CENTER,
+        help_text=_("Which part of the photo to keep when a rendition crops it."),
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_decorative=True) | ~Q(alt_text=""), name="image_has_alt_unless_decorative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if not self.is_decorative and not self.alt_text.strip():
+            raise ValidationError({"alt_text": _("Describe the image, or mark it as decorative.")})
+
+    @property
+    def alt(self):
+        return "" if self.is_decorative else self.alt_text
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="author",
+        help_text=_("The login this author uses, if any. Never shown to readers."),
+    )  # fmt: skip
+    job_title = models.CharField(max_length=150, blank=True)
+    bio = models.TextField(blank=True, help_text=_("Short biography; basic formatting and links allowed."))
+    photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.EmailField(_("public email"), blank=True)
+    website = models.URLField(blank=True)
+    x_handle = models.CharField(_("X handle"), max_length=50, blank=True, help_text=_("Without the @."))
+    mastodon_url = models.URLField(_("Mastodon"), blank=True)
+    bluesky_handle = models.CharField(_("Bluesky handle"), max_length=100, blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive authors leave the authors list; their articles stay.")
+    )
+    external_login = models.CharField(
+        max_length=150, blank=True, db_index=True, help_text=_("Login in the system this author was imported from.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio = sanitize_html(self.bio)
+        if not self.slug:
+            self.slug = unique_slug(Author, make_slug(self.name, max_length=150, fallback="author"))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """Taggit tag whose slug is transliterated, so tags in any script have working URLs."""
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = make_slug(tag, max_length=90, fallback="tag")
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, its time has come, and any embargo has lifted."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        )
+
+    def scheduled(self):
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED).filter(Q(published_at__gt=now) | Q(embargo_until__gt=now))
+
+    def for_listing(self):
+        """Everything an article card renders, in a fixed number of queries."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position", "id"),
+            )
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ARCHIVED = "archived", _("Archived")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        WIRE = "wire", _("Wire")
+        IMPORT = "import", _("Import")
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH, blank=True,
+        help_text=_("The last part of the article's address. Made from the headline when left empty."),
+    )  # fmt: skip
+    dek = models.TextField(_("dek"), blank=True, help_text=_("Standfirst: one or two sentences under the headline."))
+    body = models.TextField(blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
+    byline_override = models.CharField(
+        max_length=200, blank=True, help_text=_("Shown instead of the authors' names, e.g. “Staff reporter”.")
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    dateline = models.CharField(max_length=100, blank=True, help_text=_("Where the story was filed, e.g. “BAKU”."))
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("Readers see the article once it is published and this time has passed. "
+                    "A future time schedules it."),
+    )  # fmt: skip
+    publication_date = models.DateField(
+        null=True, blank=True, editable=False, help_text=_("Day of publication in the newsroom's time zone.")
+    )
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Shown to readers as “Updated” when after the publication time.")
+    )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Wire copy under embargo stays hidden from readers until this time.")
+    )
+
+    lead_image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lead_image_caption = models.CharField(
+        max_length=500, blank=True, help_text=_("Overrides the image's own caption for this article.")
+    )
+
+    seo_title = models.CharField(_("SEO title"), max_length=200, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+    canonical_url = models.URLField(
+        _("canonical URL"), blank=True, help_text=_("Only when the story's original lives elsewhere.")
+    )
+    is_featured = models.BooleanField(_("featured"), default=False, help_text=_("Lead the home page."))
+    priority = models.SmallIntegerField(default=0, help_text=_("Higher comes first among featured stories."))
+
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.STAFF)
+    source_name = models.CharField(max_length=200, blank=True, help_text=_("Agency or site the copy came from."))
+    original_url = models.URLField(max_length=1000, blank=True)
+    external_id = models.CharField(
+        max_length=500, blank=True, help_text=_("Identifier in the system the story was imported from.")
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", _("Can publish, schedule, unpublish and feature articles"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "unpublished", "archived"]),
+                name="article_status_valid",
+            ),
+            models.UniqueConstraint(fields=["publication_date", "slug"], name="article_slug_unique_per_day"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="article_external_id_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_listing_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            models.Index(fields=["is_featured", "status", "-priority", "-published_at"], name="article_featured_idx"),
+            models.Index(fields=["slug"], name="article_slug_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        self.headline = self.headline.replace("\x00", "").strip()
+        self.slug = make_slug(self.slug or self.headline, max_length=SLUG_MAX_LENGTH, fallback="article")
+        self.publication_date = timezone.localdate(self.published_at) if self.published_at else None
+        if self.publication_date:
+            self.slug = unique_slug(
+                Article, self.slug, exclude_pk=self.pk, max_length=SLUG_MAX_LENGTH,
+                publication_date=self.publication_date,
+            )  # fmt: skip
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body", "slug", "publication_date", "modified_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={"year": local.year, "month": local.month, "day": local.day, "slug": self.slug},
+        )
+
+    # Reading rules -------------------------------------------------------
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_live
+
+    @property
+    def show_updated(self):
+        """Only a real post-publication edit shows as “Updated”."""
+        return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
+
+    def ordered_authors(self):
+        """Authors in byline order; uses the prefetch from for_listing() when there is one."""
+        return [link.author for link in self.byline_links()]
+
+    def byline_links(self):
+        return sorted(self.article_authors.all(), key=lambda link: (link.position, link.id or 0))
+
+    def byline_text(self):
+        if self.byline_override:
+            return self.byline_override
+        return join_names([author.name for author in self.ordered_authors()])
+
+    @property
+    def summary(self):
+        return self.seo_description or self.dek or strip_tags(self.body)[:280]
+
+    @property
+    def lead_caption(self):
+        if self.lead_image_caption:
+            return self.lead_image_caption
+        return self.lead_image.caption if self.lead_image else ""
+
+    # State changes -------------------------------------------------------
+
+    def publish(self, *, at=None, user=None):
+        """Mark published; a future `at` schedules it."""
+        self.status = self.Status.PUBLISHED
+        self.published_at = at or self.published_at or timezone.now()
+        self.modified_by = user or self.modified_by
+        self.save()
+
+    def unpublish(self, *, user=None):
+        self.status = self.Status.UNPUBLISHED
+        self.modified_by = user or self.modified_by
+        self.save()
+
+    def get_preview_url(self):
+        token = signing.dumps({"a": self.pk}, salt="articles.preview", compress=True)
+        return reverse("articles:preview", kwargs={"token": token})
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order, with an optional role."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(
+        max_length=60, blank=True, help_text=_("Optional, e.g. “Reporting by” or “Translated by”.")
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="article_author_once")]
+        verbose_name = _("byline author")
+
+    def __str__(self):
+        return f"{self.author} ({self.role})" if self.role else str(self.author)
+
+
+class Correction(models.Model):
+    """A dated, public note on a published article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    published_at = models.DateTimeField(_("date"), default=timezone.now)
+    note = models.TextField(help_text=_("What was wrong and what is right now. Shown to readers."))
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return strip_tags(self.note)[:80]
+
+    def save(self, *args, **kwargs):
+        self.note = sanitize_html(self.note)
+        super().save(*args, **kwargs)
+
+
+class Redirect(models.Model):
+    """An old address of an article (a changed slug or date, or an imported permalink) that 301s to it."""
+
+    old_path = models.CharField(max_length=1000, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return self.old_path
+
+
+def join_names(names):
+    """“A”, “A and B”, “A, B and C”."""
+    names = [name for name in names if name]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_('and')} {names[-1]}"
+
+
+def unique_slug(model, slug, *, exclude_pk=None, max_length=150, **scope):
+    """`slug`, or `slug-2`, `slug-3`… when taken within `scope` (e.g. a publication day)."""
+    candidates = model.objects.filter(slug__startswith=slug, **scope)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    taken = set(candidates.values_list("slug", flat=True))
+    if slug not in taken:
+        return slug
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = f"{slug[: max_length - len(suffix)].rstrip('-')}{suffix}"
+        if candidate not in taken:
+            return candidate
+        n += 1

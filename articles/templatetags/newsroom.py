@@ -1,0 +1,64 @@
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+from ..models import Article
+
+register = template.Library()
+
+
+def utc_offset(local):
+    """`UTC+04:00` for a local datetime (`UTC+00:00` in UTC, `UTC-03:30` west of it)."""
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+@register.filter
+def newsroom_time(value):
+    """`12 December 2013 15:50 (UTC+04:00)` in the newsroom's time zone."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'j F Y H:i')} ({utc_offset(local)})"
+
+
+@register.filter
+def iso_time(value):
+    """`2013-12-12T15:50:00+04:00` for a `<time datetime>` attribute."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.simple_tag
+def timestamp(value, label=""):
+    if not value:
+        return ""
+    return format_html('{}<time datetime="{}">{}</time>', label, iso_time(value), newsroom_time(value))
+
+
+@register.inclusion_tag("articles/includes/byline.html")
+def byline(article, links=True):
+    """“By A, B and C”, then any credited roles: “Translated by D”."""
+    all_links = article.byline_links()
+    return {
+        "article": article,
+        "main": [link.author for link in all_links if not link.role],
+        "credits": [link for link in all_links if link.role],
+        "linked": links,
+    }
+
+
+@register.inclusion_tag("articles/includes/latest_box.html", takes_context=True)
+def latest_box(context, count=6, exclude=None):
+    articles = (
+        Article.objects.published()
+        .exclude(pk=getattr(exclude, "pk", None))
+        .only("headline", "slug", "published_at", "publication_date")
+        .order_by("-published_at", "-id")[:count]
+    )
+    return {"latest_articles": articles, "request": context.get("request")}
