@@ -52,10 +52,16 @@ class ArticleAdmin(VersionAdmin):
         (None, {"fields": ["headline", "slug", "dek", "section", "body"]}),
         (_("Byline and place"), {"fields": ["byline_override", "dateline", "tags"]}),
         (_("Lead image"), {"fields": ["lead_image", "lead_image_caption"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "updated_at", "embargo_until", "is_featured", "priority"]}),
-        (_("Search and sharing"), {"fields": ["seo_title", "seo_description", "canonical_url"], "classes": ["collapse"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "updated_at", "embargo_until", "is_featured", "priority"]},
+        ),
+        (
+            _("Search and sharing"),
+            {"fields": ["seo_title", "seo_description", "canonical_url"], "classes": ["collapse"]},
+        ),
         (_("Source"), {"fields": ["source", "source_name", "original_url", "external_id"], "classes": ["collapse"]}),
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request):
         return (

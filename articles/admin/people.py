@@ -31,9 +31,12 @@ class AuthorAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "is_active"]}),
         (_("Profile"), {"fields": ["photo", "bio"]}),
-        (_("Contact and links"), {"fields": ["email", "website", "x_handle", "bluesky_handle", "mastodon_url", "linkedin_url"]}),
+        (
+            _("Contact and links"),
+            {"fields": ["email", "website", "x_handle", "bluesky_handle", "mastodon_url", "linkedin_url"]},
+        ),
         (_("Account"), {"fields": ["user", "external_login"], "classes": ["collapse"]}),
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("article_links"))
