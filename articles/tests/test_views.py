@@ -28,3 +28,140 @@ def test_draft_is_not_found(client):
     response = client.get(article.get_absolute_url())
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_home_shows_featured_story_latest_and_section_blocks(client):
+    featured = ArticleFactory(live=True, is_featured=True, priority=5, headline="Lead story of the day")
+    others = ArticleFactory.create_batch(3, live=True)
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["featured"] == featured
+    assert html.index(featured.headline) < html.index(others[0].headline)
+    for article in others:
+        assert article.headline in html
+        assert article.section.name in html
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1.5", "", "２"])
+def test_listing_pages_that_are_not_whole_numbers_in_range_are_404(client, page):
+    ArticleFactory.create_batch(3, live=True)
+
+    response = client.get("/latest/", {"page": page})
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_latest_paginates_newest_first(client, settings):
+    settings.ARTICLES_PER_PAGE = 20
+    articles = ArticleFactory.create_batch(25, live=True)
+    newest_first = sorted(articles, key=lambda a: (a.published_at, a.pk), reverse=True)
+
+    first = client.get("/latest/")
+    second = client.get("/latest/", {"page": "2"})
+
+    assert [a.pk for a in first.context["articles"]] == [a.pk for a in newest_first[:20]]
+    assert [a.pk for a in second.context["articles"]] == [a.pk for a in newest_first[20:]]
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_section_author_and_tag_pages_list_only_their_published_articles(client):
+    author = AuthorFactory()
+    mine = ArticleFactory(live=True, authors=[author], tags=["Oil"])
+    draft = ArticleFactory(section=mine.section, authors=[author], tags=["Oil"])
+    other = ArticleFactory(live=True, tags=["Gas"])
+
+    for url in (mine.section.get_absolute_url(), author.get_absolute_url(), "/tag/oil/"):
+        html = client.get(url).content.decode()
+        assert mine.headline in html, url
+        assert draft.headline not in html, url
+        assert other.headline not in html, url
+
+
+def test_inactive_section_and_unknown_slugs_are_404(client):
+    article = ArticleFactory(live=True)
+    article.section.is_active = False
+    article.section.save()
+
+    assert client.get(article.section.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/author/nobody/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/tag/nothing/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/2024/02/30/impossible-date/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_authors_list_shows_active_authors_without_user_ids(client):
+    from articles.tests.factories import UserFactory
+
+    user = UserFactory()
+    active = AuthorFactory(name="Leyla Quliyeva", user=user)
+    AuthorFactory(name="Gone Person", is_active=False)
+
+    html = client.get("/authors/").content.decode()
+
+    assert active.name in html
+    assert "Gone Person" not in html
+    assert f"/author/{active.slug}/" in html
+    assert f"/author/{user.pk}/" not in html
+
+
+def test_article_page_updated_time_only_after_publication(client, baku):
+    import datetime
+
+    article = ArticleFactory(live=True)
+    assert "Updated" not in client.get(article.get_absolute_url()).content.decode()
+
+    article.updated_at = article.published_at + datetime.timedelta(minutes=30)
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Updated" in html
+    local = article.updated_at.astimezone(datetime.timezone(datetime.timedelta(hours=4)))
+    assert f'datetime="{local.isoformat(timespec="seconds")}"' in html
+
+
+def test_article_timestamp_has_exact_spec_shape(client, baku):
+    import datetime
+
+    at = datetime.datetime(2013, 12, 12, 11, 50, tzinfo=datetime.UTC)
+    article = ArticleFactory(status="published", published_at=at)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<time datetime="2013-12-12T15:50:00+04:00">12 December 2013 15:50 (UTC+04:00)</time>' in html
+
+
+def test_masthead_shows_today_in_the_newsroom_time_zone(client, baku):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2024, 2, 25, 21, 0, tzinfo=datetime.UTC)):
+        html = client.get("/").content.decode()
+
+    assert "Monday February 26 2024" in html
+
+
+def test_byline_with_roles_and_override(client):
+    from articles.models import ArticleAuthor
+
+    reporter, translator = AuthorFactory(name="Ann Lee"), AuthorFactory(name="Bo Chen")
+    article = ArticleFactory(live=True, authors=[reporter])
+    ArticleAuthor.objects.create(article=article, author=translator, position=1, role="Translated by")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "By <a" in html and "Ann Lee</a>; Translated by <a" in html
+
+    article.byline_override = "Staff reporter"
+    article.save()
+    assert "Staff reporter" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_404_page_uses_site_design(client):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "We can’t find that page" in response.content.decode()
+    assert 'class="masthead"' in response.content.decode()
