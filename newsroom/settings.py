@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -36,11 +37,13 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", default=False)
 
-# The fallback key is for local work and tests; production refuses to start with it.
+# The fallback key is for local work and tests; production refuses to start with it (or with the
+# placeholder from .env.example).
 DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"
+PLACEHOLDER_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string", ""}
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
-if not DEBUG and not TESTING and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+if not DEBUG and not TESTING and SECRET_KEY.strip() in PLACEHOLDER_SECRET_KEYS:
     raise ImproperlyConfigured(
         "SECRET_KEY is the development key. Set a long random SECRET_KEY in the environment "
         "before running with DEBUG off."
@@ -74,13 +77,21 @@ INSTALLED_APPS = [
     "reversion",
     "easy_thumbnails",
     "django_prose_editor",
+    "csp",
+    "axes",
     # Local
     "articles",
+    "ingest",
 ]
 
 MIDDLEWARE = [
+    # Outermost: logs every request, including the ones answered by the two below.
+    "newsroom.middleware.RequestLogMiddleware",
+    # /healthz answers before host validation and the SSL redirect, for load-balancer probes.
+    "newsroom.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +99,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.middleware.OldUrlRedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Innermost, so it is the first to see a view's exception: database down → friendly 503.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -122,15 +136,48 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that logs and serves uncached while Redis is down, instead of raising.
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "BREAKER_SECONDS": 5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+
+# Readers' pages (articles/cache.py). Page caching needs a cache every worker shares, so it is on by default
+# only with Redis; tests switch it on where they test it (a test that writes with QuerySet.update() would
+# otherwise see its own cached pages). 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL and not TESTING else 0)
+# Cache-Control for anonymous pages, capped by the moment the page stops being right (a scheduled
+# article's time, midnight): browsers keep it PAGE_BROWSER_MAX_AGE, a CDN PAGE_CDN_MAX_AGE (s-maxage).
+PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
+PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
+# `make bench` only: a trivial view at /bench/trivial/ to measure the framework's own cost against.
+BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)
+
+# Accounts -----------------------------------------------------------------
+# django-axes watches every login (admin included) and locks a username+address pair out after
+# AXES_FAILURE_LIMIT failures in a row, for AXES_COOLOFF_HOURS. Staff unlock in the admin ("Access
+# attempts") or with `manage.py axes_reset_username NAME`. Tests log in with client.login, which
+# passes no request, so axes is off under pytest unless a test switches it on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1) or None  # 0: locked until staff unlock
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Behind a proxy, the client address is taken from X-Forwarded-For, counting TRUSTED_PROXY_COUNT hops
+# from the right (see newsroom.middleware.client_ip); 0 means "no proxy: use the socket's address".
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,27 +218,78 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto header.
+# Security -----------------------------------------------------------------
+# Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto: https (and strips any
+# X-Forwarded-Proto the client sent). Django trusts that header to know a request came over HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe /healthz over plain HTTP (the health middleware answers before the redirect, too).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 X_FRAME_OPTIONS = "DENY"
 
+# Content Security Policy (django-csp 4): public pages run no inline script or style at all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Imported and wire stories may show photos hosted elsewhere; everything else is our own.
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
+# The admin's widgets and the prose editor use inline scripts and styles; they get their own policy
+# (newsroom.middleware.ContentSecurityPolicyMiddleware picks it for paths under ADMIN_URL).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", "https:"],
+    }
+}
+
+# Logging: one JSON object per line on stderr (LOG_FORMAT=text for plain lines while developing).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newsroom.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "newsroom.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if os.environ.get("LOG_FORMAT", "json") == "text" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request log (newsroom.request) already has a line per request, 4xx/5xx included.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # a start-up banner on every manage.py command otherwise
+    },
 }
 
 ARTICLES_PER_PAGE = 20

@@ -1,0 +1,108 @@
+"""A Redis cache that degrades instead of failing: the site keeps serving, uncached, while Redis is away."""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("newsroom.cache")
+
+# Breaker state per Redis location, shared by every thread of the process (each thread has its own backend).
+_open_until = {}
+_lock = threading.Lock()
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache, but a Redis error is logged and treated as a miss (get → default, set → no-op).
+
+    After an error the breaker opens for `BREAKER_SECONDS` (an OPTIONS key, default 5): calls skip Redis
+    entirely, so a dead Redis costs no connection timeout per call. The next call after that tries Redis
+    again, and everything is back to normal once it answers.
+    """
+
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        self.breaker_seconds = float(options.pop("BREAKER_SECONDS", 5))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._breaker_key = str(server)
+
+    # The breaker ---------------------------------------------------------
+
+    def _is_open(self):
+        return _open_until.get(self._breaker_key, 0) > time.monotonic()
+
+    def _trip(self, operation, exc):
+        with _lock:
+            already_open = self._is_open()
+            _open_until[self._breaker_key] = time.monotonic() + self.breaker_seconds
+        if not already_open:
+            logger.warning(
+                "Redis unavailable during %s (%s); serving uncached for %ss",
+                operation,
+                exc.__class__.__name__,
+                self.breaker_seconds,
+                extra={"operation": operation},
+            )
+
+    def _call(self, operation, fallback, *args, **kwargs):
+        if self._is_open():
+            return fallback
+        try:
+            result = getattr(super(), operation)(*args, **kwargs)
+        except RedisError as exc:
+            self._trip(operation, exc)
+            return fallback
+        if _open_until.get(self._breaker_key):
+            with _lock:
+                if _open_until.pop(self._breaker_key, None):
+                    logger.info("Redis is back; caching again")
+        return result
+
+    def ping(self):
+        """For /healthz: ask Redis directly, whatever the breaker says; raises when it does not answer."""
+        self._cache.get_client().ping()
+
+    # The cache API -------------------------------------------------------
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        result = self._call("incr", missing, key, delta, version)
+        if result is missing:
+            # What a cache says about a key it does not hold: callers already handle it.
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)

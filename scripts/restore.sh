@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Restore Newsroom from a folder made by scripts/backup.sh. REPLACES the current database and media.
+#
+#   scripts/restore.sh BACKUP_DIR --yes
+#
+# PostgreSQL: pg_restore --clean into DATABASE_URL's database, in one transaction.
+# Other databases: migrate, flush, then loaddata. Media: unpacked into MEDIA_ROOT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-.venv/bin/python}
+src=${1:?usage: scripts/restore.sh BACKUP_DIR --yes}
+if [ "${2:-}" != "--yes" ]; then
+  echo "This replaces the current database and media with the backup in $src." >&2
+  echo "Run again with --yes to go ahead." >&2
+  exit 2
+fi
+if [ ! -f "$src/database.dump" ] && [ ! -f "$src/database.json" ]; then
+  echo "No database.dump or database.json in $src" >&2
+  exit 1
+fi
+
+eval "$("$PYTHON" scripts/_settings_env.py)"
+
+if [ -f "$src/database.dump" ]; then
+  if [ "$DB_VENDOR" != "postgresql" ]; then
+    echo "$src holds a PostgreSQL dump but DATABASE_URL is $DB_VENDOR" >&2
+    exit 1
+  fi
+  echo "Restoring PostgreSQL database $PGDATABASE from $src/database.dump"
+  pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
+    --dbname="$PGDATABASE" "$src/database.dump"
+else
+  echo "Restoring $DB_VENDOR database from $src/database.json"
+  "$PYTHON" manage.py migrate --noinput --verbosity 0
+  "$PYTHON" manage.py flush --noinput
+  "$PYTHON" manage.py loaddata "$src/database.json"
+fi
+
+if [ -f "$src/media.tar.gz" ]; then
+  echo "Restoring media into $MEDIA_ROOT"
+  mkdir -p "$MEDIA_ROOT"
+  tar -xzf "$src/media.tar.gz" -C "$MEDIA_ROOT"
+fi
+echo "Restore complete from $src"
