@@ -1,4 +1,5 @@
 import datetime
+import sys
 
 from django.conf import settings
 from django.core import signing
@@ -207,5 +208,10 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No request context: the database or cache may be what failed.
+    from newsroom.middleware import is_database_unavailable, service_unavailable_response
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        # The database failed outside a view (in a middleware): still the friendly 503, not a 500.
+        return service_unavailable_response()
     html = loader.get_template("500.html").render({"NEWSROOM_NAME": settings.NEWSROOM_NAME})
     return HttpResponseServerError(html)
