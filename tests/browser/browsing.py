@@ -1,0 +1,36 @@
+"""What the browser tests share: where Chromium is, how it is launched, viewport sizes and logging in."""
+
+import os
+from pathlib import Path
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SKIP_REASON = f"Chromium not installed: apt-get install -y chromium (looked for {CHROMIUM})"
+
+PHONE = {"width": 390, "height": 900}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+
+
+def chromium_available():
+    return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
+
+
+def log_in(page, user, password="correct-horse-battery"):
+    """Log in through the admin's own login form, as a person would."""
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_be_visible()

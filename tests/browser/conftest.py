@@ -1,0 +1,92 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
+
+No browser is ever downloaded: the tests use the system Chromium (`apt-get install -y chromium`) and are
+skipped, with that instruction as the reason, when it is absent.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .browsing import CHROMIUM, CHROMIUM_ARGS, SKIP_REASON, VIEWPORTS, chromium_available
+
+# Playwright's sync API runs an asyncio event loop in the test thread, so Django believes every ORM call
+# made by the test (factories, assertions) comes from async code and raises SynchronousOnlyOperation.
+# The calls really are synchronous; this is the documented workaround for Playwright + Django tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    available = chromium_available()
+    for item in items:
+        if HERE not in Path(item.path).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if not available:
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, after the run, that the browser tests did not run and how to make them run."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(report.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} browser tests SKIPPED", yellow=True, bold=True)
+        terminalreporter.write_line(SKIP_REASON)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    from playwright.sync_api import expect
+
+    # Generous for CI machines; expect() polls, so passing checks return as soon as they hold.
+    expect.set_options(timeout=10_000)
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def server(live_server, settings):
+    """The live server, with settings a plain-HTTP browser session needs."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    return live_server
+
+
+@pytest.fixture
+def new_page(chromium, server):
+    """Make pages in fresh browser contexts (separate cookies: separate people). Fails the test on any 5xx."""
+    contexts = []
+    server_errors = []
+
+    def make(viewport="desktop"):
+        context = chromium.new_context(
+            base_url=server.url, viewport=VIEWPORTS.get(viewport, viewport), locale="en-GB", reduced_motion="reduce"
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("response", lambda r: server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not server_errors, f"the server answered with errors: {server_errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page("desktop")
