@@ -4,11 +4,11 @@ from django.utils.functional import SimpleLazyObject
 
 
 def newsroom(request):
-    from .models import Section
+    from .views import active_sections
 
     return {
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
         "today": timezone.localdate(),
-        # Lazy: pages that never render the navigation never query for it.
-        "nav_sections": SimpleLazyObject(lambda: list(Section.objects.filter(is_active=True).only("name", "slug"))),
+        # Lazy: pages that never render the navigation never query for it. Cached per content version.
+        "nav_sections": SimpleLazyObject(lambda: active_sections(request)),
     }

@@ -153,6 +153,8 @@ class TaggedArticle(TaggedItemBase):
 
     class Meta:
         unique_together = [("content_object", "tag")]
+        # A tag's articles as an index-only scan (tag listings, related articles).
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -275,6 +277,23 @@ class Article(models.Model):
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
             models.Index(fields=["is_featured", "status", "-priority", "-published_at"], name="article_featured_idx"),
             models.Index(fields=["slug"], name="article_slug_idx"),
+            # Readers' listings (newest first) and their counts, as index-only scans over published rows.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                include=["embargo_until"],
+                name="article_published_idx",
+            ),
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                condition=Q(status="published"),
+                include=["embargo_until"],
+                name="article_section_published_idx",
+            ),
+            # The next embargo to lift (articles/cache.py), among the few articles that have one.
+            models.Index(
+                fields=["embargo_until"], condition=Q(embargo_until__isnull=False), name="article_embargo_idx"
+            ),
         ]
 
     def __str__(self):
@@ -377,6 +396,8 @@ class ArticleAuthor(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["article", "author"], name="article_author_once")]
+        # An author's articles as an index-only scan (author pages, article counts on /authors/).
+        indexes = [models.Index(fields=["author", "article"], name="article_author_author_idx")]
         verbose_name = _("byline author")
 
     def __str__(self):

@@ -4,24 +4,38 @@ import sys
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import InvalidPage
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window, prefetch_related_objects
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Author, Section, Tag
+from .cache import CountCachingPaginator, content_state, fragment
+from .models import Article, ArticleAuthor, Author, Correction, Section, Tag, TaggedArticle
 
 HOME_SECTION_BLOCK_SIZE = 4
 HOME_LATEST_SIZE = 8
 
 
 class StrictPaginationMixin:
-    """`?page=N` must be a whole number in range; anything else is a 404, never a 500."""
+    """`?page=N` must be a whole number in range; anything else is a 404, never a 500.
+
+    `deferred_join = True` fetches a page in one query that finds the page's ids first (an index-only
+    walk past the skipped rows) and only then reads those rows, so page 4,000 costs what the database
+    must do to skip, not 80,000 joined rows. The count is cached per content version (articles/cache.py).
+    """
 
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CountCachingPaginator
+    deferred_join = False
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(
+            queryset, per_page, count_key=self.request.path, state=content_state(self.request), **kwargs
+        )
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
@@ -32,6 +46,9 @@ class StrictPaginationMixin:
             page = paginator.page(int(raw))
         except InvalidPage as exc:
             raise Http404(_("No such page.")) from exc
+        if self.deferred_join and paginator.count:
+            ids = queryset.values("pk")[page.start_index() - 1 : page.end_index()]
+            page.object_list = list(queryset.filter(pk__in=ids))
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -51,41 +68,88 @@ class ArticleListView(StrictPaginationMixin, ListView):
         return context
 
 
+# Bylines for any list of articles, in one query (the same prefetch as Article.objects.for_listing()).
+BYLINES = Prefetch(
+    "article_authors", queryset=ArticleAuthor.objects.select_related("author").order_by("position", "id")
+)
+
+
 class HomeView(TemplateView):
+    """The front page in four queries whatever the archive's size: featured, newest, section blocks, bylines."""
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Article.objects.published().for_listing()
-        featured = published.order_by("-is_featured", "-priority", "-published_at", "-id").first()
-        exclude = [featured.pk] if featured else []
-        latest = list(published.exclude(pk__in=exclude).order_by("-published_at", "-id")[:HOME_LATEST_SIZE])
-        # One query for every section block: number each section's stories and keep the first few.
-        blocks_qs = (
-            published.filter(section__is_active=True)
-            .exclude(pk__in=exclude)
-            .annotate(
-                row=Window(
-                    RowNumber(),
-                    partition_by=[F("section_id")],
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(row__lte=HOME_SECTION_BLOCK_SIZE)
-            .order_by("section__position", "section__name", "row")
+        published = Article.objects.published().select_related("section", "lead_image")
+        featured = published.filter(is_featured=True).order_by("-priority", "-published_at", "-id").first()
+        newest = list(published.order_by("-published_at", "-id")[: HOME_LATEST_SIZE + 1])
+        if featured is None and newest:
+            featured = newest[0]
+        latest = [article for article in newest if article != featured][:HOME_LATEST_SIZE]
+        sections = active_sections(self.request)
+        blocks = section_blocks(published, sections, exclude=featured)
+        prefetch_related_objects(
+            [a for a in [featured, *latest, *(a for _s, items in blocks for a in items)] if a], BYLINES
         )
-        blocks = {}
-        for article in blocks_qs:
-            blocks.setdefault(article.section, []).append(article)
-        context.update(featured=featured, latest=latest, section_blocks=list(blocks.items()))
+        context.update(featured=featured, latest=latest, section_blocks=blocks)
         return context
 
 
+def active_sections(request):
+    """The navigation's sections: cached per content version, and read once per request."""
+    if not hasattr(request, "_active_sections"):
+        request._active_sections = fragment(
+            "nav-sections",
+            content_state(request),
+            lambda: list(Section.objects.filter(is_active=True).only("name", "slug", "position")),
+        )
+    return request._active_sections
+
+
+def section_blocks(published, sections, *, exclude=None):
+    """[(section, its newest HOME_SECTION_BLOCK_SIZE articles)] in navigation order, in one query."""
+    if not sections:
+        return []
+    if exclude is not None:
+        published = published.exclude(pk=exclude.pk)
+    ordering = ("-published_at", "-id")
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One small index scan per section (article_section_idx), glued with UNION ALL.
+        parts = [
+            published.filter(section_id=section.pk).order_by(*ordering)[:HOME_SECTION_BLOCK_SIZE]
+            for section in sections
+        ]
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    else:
+        # SQLite: number each section's stories and keep the first few (fine at SQLite's sizes).
+        rows = (
+            published.filter(section__in=sections)
+            .annotate(
+                row=Window(
+                    RowNumber(), partition_by=[F("section_id")], order_by=[F("published_at").desc(), F("id").desc()]
+                )
+            )
+            .filter(row__lte=HOME_SECTION_BLOCK_SIZE)
+        )
+    by_section = {}
+    for article in rows:
+        by_section.setdefault(article.section_id, []).append(article)
+    blocks = []
+    for section in sections:
+        items = sorted(by_section.get(section.pk, []), key=lambda a: (a.published_at, a.pk), reverse=True)
+        if items:
+            blocks.append((items[0].section, items))
+    return blocks
+
+
 class LatestView(ArticleListView):
+    deferred_join = True
     heading = _("Latest")
 
 
 class SectionView(ArticleListView):
+    deferred_join = True
     template_name = "articles/section.html"
 
     def get_queryset(self):
@@ -97,6 +161,7 @@ class SectionView(ArticleListView):
 
 
 class TagView(ArticleListView):
+    deferred_join = True
     template_name = "articles/tag.html"
 
     def get_queryset(self):
@@ -108,6 +173,7 @@ class TagView(ArticleListView):
 
 
 class AuthorView(ArticleListView):
+    deferred_join = True
     template_name = "articles/author.html"
 
     def get_queryset(self):
@@ -124,12 +190,18 @@ class AuthorListView(StrictPaginationMixin, ListView):
     paginate_by = 60
 
     def get_queryset(self):
-        live = Article.objects.published().values("pk")
+        # A correlated count, computed only for the page's authors (a GROUP BY would count every byline).
+        live_bylines = (
+            ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=Article.objects.published().values("pk"))
+            .values("author")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             Author.objects.filter(is_active=True)
             .select_related("photo")
-            .annotate(article_count=Count("article_links", filter=Q(article_links__article__in=live)))
-            .order_by("name")
+            .annotate(article_count=Coalesce(Subquery(live_bylines), 0))
+            .order_by("name", "pk")
         )
 
 
@@ -138,14 +210,23 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().prefetch_related("tags", "corrections")
+        # Corrections are rare: ask whether there are any in the article's own query, load them only then.
+        return (
+            Article.objects.published()
+            .for_listing()
+            .prefetch_related("tags")
+            .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+        )
 
     def get_object(self, queryset=None):
         try:
             day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except ValueError as exc:
             raise Http404(_("No such date.")) from exc
-        return get_object_or_404(self.get_queryset(), publication_date=day, slug=self.kwargs["slug"])
+        article = get_object_or_404(self.get_queryset(), publication_date=day, slug=self.kwargs["slug"])
+        if not article.has_corrections:
+            article.__dict__.setdefault("_prefetched_objects_cache", {})["corrections"] = Correction.objects.none()
+        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -177,27 +258,43 @@ class PreviewView(ArticleDetailView):
         return response
 
 
+RELATED_CANDIDATES = 40
+
+
 def related_articles(article, limit=4):
-    """Stories sharing the most tags with this one, then the same section; two queries at most."""
+    """The newest stories sharing the most tags with this one, else from its section: usually one query.
+
+    Ranking every story that shares a tag would count thousands of rows for a popular tag; the newest
+    RELATED_CANDIDATES stories sharing any tag are ranked instead (an index walk that stops early).
+    """
     tag_ids = [tag.pk for tag in article.tags.all()]
     published = Article.objects.published().exclude(pk=article.pk)
+    fields = ("headline", "slug", "published_at", "publication_date")
     related = []
     if tag_ids:
+        candidates = (
+            published.filter(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+            .order_by("-published_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
+        shared = (
+            TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+            .values("content_object_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         related = list(
-            published.filter(tags__in=tag_ids)
-            .annotate(shared=Count("tags"))
-            .order_by("-shared", "-published_at")
-            .select_related("section")
-            .only("headline", "slug", "published_at", "publication_date", "section__name", "section__slug")[:limit]
+            Article.objects.filter(pk__in=candidates)
+            .annotate(shared=Subquery(shared))
+            .order_by("-shared", "-published_at", "-id")
+            .only(*fields)[:limit]
         )
     if len(related) < limit:
-        seen = [a.pk for a in related]
         related += list(
             published.filter(section_id=article.section_id)
-            .exclude(pk__in=seen)
-            .select_related("section")
-            .only("headline", "slug", "published_at", "publication_date", "section__name", "section__slug")
-            .order_by("-published_at")[: limit - len(related)]
+            .exclude(pk__in=[a.pk for a in related])
+            .order_by("-published_at", "-id")
+            .only(*fields)[: limit - len(related)]
         )
     return related
 

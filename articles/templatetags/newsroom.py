@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from ..cache import content_state, fragment
 from ..models import Article
 
 register = template.Library()
@@ -55,10 +56,16 @@ def byline(article, links=True):
 
 @register.inclusion_tag("articles/includes/latest_box.html", takes_context=True)
 def latest_box(context, count=6, exclude=None):
-    articles = (
-        Article.objects.published()
-        .exclude(pk=getattr(exclude, "pk", None))
-        .only("headline", "slug", "published_at", "publication_date")
-        .order_by("-published_at", "-id")[:count]
+    """The newest stories but `exclude`: one list per content version, shared by every page (and process)."""
+    request = context.get("request")
+    newest = fragment(
+        f"latest-box-{count}",
+        content_state(request) if request is not None else None,
+        lambda: list(
+            Article.objects.published()
+            .only("headline", "slug", "published_at", "publication_date")
+            .order_by("-published_at", "-id")[: count + 1]
+        ),
     )
-    return {"latest_articles": articles, "request": context.get("request")}
+    exclude_pk = getattr(exclude, "pk", None)
+    return {"latest_articles": [a for a in newest if a.pk != exclude_pk][:count], "request": request}
