@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("newsroom.health")
 
@@ -31,6 +32,7 @@ def check_cache():
 CHECKS = {"database": (check_database, DatabaseError), "cache": (check_cache, Exception)}
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """200 with {"status": "ok", …} when every part answers; 503 naming the part that does not."""

@@ -1,0 +1,181 @@
+"""Production settings: `check --deploy` is clean, the dev key is refused, and every response carries the headers."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from articles.tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    """manage.py in a clean environment. Variables given here win over a developer's .env file."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**extra):
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "news.example.org",
+        "DATABASE_URL": "sqlite:///:memory:",
+        **extra,
+    }
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNINGS" not in result.stderr
+
+
+@pytest.mark.parametrize("key", ["django-insecure-local-development-only", ""])
+def test_refuses_to_start_with_the_development_key_when_debug_is_off(key):
+    result = run_manage("check", **production_env(SECRET_KEY=key))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is the development key" in result.stderr
+
+
+def test_refuses_to_start_with_the_example_placeholder_key():
+    result = run_manage("check", **production_env(SECRET_KEY="change-me-to-a-long-random-string"))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_cookies_are_secure_and_http_only():
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in ["
+        "'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', "
+        "'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_PROXY_SSL_HEADER', 'DEBUG']}))"
+    )
+
+    result = run_manage("shell", "-c", code, **production_env())
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "DEBUG": False,
+    }
+
+
+def test_public_pages_send_security_headers(client):
+    article = ArticleFactory(live=True)
+
+    for url in ["/", article.get_absolute_url(), "/no-such-page/"]:
+        response = client.get(url)
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["X-Frame-Options"] == "DENY", url
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", url
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+
+
+def policy(response):
+    """The CSP header as {directive: [sources]}."""
+    parts = [part.strip().split() for part in response["Content-Security-Policy"].split(";") if part.strip()]
+    return {name: sources for name, *sources in parts}
+
+
+def test_public_pages_have_a_policy_without_inline_scripts(client):
+    article = ArticleFactory(live=True)
+
+    for url in ["/", "/latest/", article.get_absolute_url(), article.section.get_absolute_url()]:
+        directives = policy(client.get(url))
+        assert directives["script-src"] == ["'self'"], url
+        assert "'unsafe-inline'" not in " ".join(sum(directives.values(), [])), url
+        assert directives["object-src"] == ["'none'"]
+        assert directives["frame-ancestors"] == ["'none'"]
+        assert directives["base-uri"] == ["'self'"]
+
+
+def test_public_pages_contain_no_inline_scripts_the_policy_would_block(client):
+    article = ArticleFactory(live=True)
+
+    for url in ["/", article.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        for tag in html.split("<script")[1:]:
+            opening = tag.split(">", 1)[0]
+            assert "src=" in opening or "application/ld+json" in opening, f"inline script on {url}"
+        assert " onclick=" not in html and " onload=" not in html
+
+
+def test_admin_runs_under_its_own_policy(client):
+    staff = UserFactory(superuser=True)
+    staff.save()
+    client.force_login(staff)
+
+    for url in [f"/{django_settings.ADMIN_URL}login/", f"/{django_settings.ADMIN_URL}articles/article/add/"]:
+        response = client.get(url, follow=True)
+        directives = policy(response)
+        assert "'unsafe-inline'" in directives["script-src"], url
+        assert directives["object-src"] == ["'none'"], url
+        assert response["X-Frame-Options"] == "DENY"
+
+
+def test_https_requests_get_strict_transport_security(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+    response = client.get("/", secure=True)
+
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000; includeSubDomains")
+
+
+def test_plain_http_redirects_to_https_unless_the_proxy_says_it_was_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    plain = client.get("/latest/")
+    behind_proxy = client.get("/latest/", HTTP_X_FORWARDED_PROTO="https")
+
+    assert plain.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert plain["Location"] == "https://testserver/latest/"
+    assert behind_proxy.status_code == HTTPStatus.OK
+
+
+def test_passwords_are_hashed_with_argon2():
+    assert django_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert make_password("correct-horse-battery").startswith("argon2$")
+
+
+@pytest.mark.parametrize("password", ["short", "password123", "12345678901", "newsroom-editor"])
+def test_weak_passwords_are_rejected(password):
+    user = UserFactory.build(username="newsroom-editor")
+
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_sessions_expire():
+    assert 0 < django_settings.SESSION_COOKIE_AGE <= 60 * 60 * 24 * 14
