@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -27,7 +28,24 @@ def chromium_available():
     return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
 
 
-def log_in(page, user, password="correct-horse-battery"):
+PASSWORD = "correct-horse-battery-staple"
+
+
+def staff_user(username, *, role=None, superuser=False, **fields):
+    """A user who can log in to the admin with PASSWORD, optionally in one of the newsroom's roles."""
+    user = get_user_model().objects.create(
+        username=username, email=f"{username}@example.org", is_staff=True, is_superuser=superuser, **fields
+    )
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    if role:
+        from articles.roles import ensure_roles
+
+        user.groups.add(ensure_roles()[role])
+    return user
+
+
+def log_in(page, user, password=PASSWORD):
     """Log in through the admin's own login form, as a person would."""
     page.goto(reverse("admin:login"))
     page.get_by_label("Username").fill(user.username)
