@@ -75,7 +75,7 @@ class WxrSite:
         for url in (self.base_blog_url, self.link):
             parts = urlsplit(url or "")
             if parts.netloc:
-                return (parts.netloc + parts.path.rstrip("/")).lower()
+                return (parts.netloc + parts.path.rstrip("/")).lower()[:200]
         return "site"
 
 
@@ -152,7 +152,7 @@ def _text(elem):
     return "".join(elem.itertext()) if elem is not None else ""
 
 
-def _events(path, on_read=None):
+def _events(path, on_read=None, events=("start", "end")):
     """(event, element, stream) from a streaming parse; unreadable files and broken XML become WxrError."""
     try:
         raw = open(path, "rb")
@@ -168,7 +168,7 @@ def _events(path, on_read=None):
     stream = _CleanStream(raw, on_read)
     try:
         parser = etree.iterparse(
-            stream, events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True,
+            stream, events=events, huge_tree=True, resolve_entities=False, no_network=True,
             load_dtd=False, remove_comments=True, remove_pis=True,
         )  # fmt: skip
         for event, elem in parser:
@@ -333,8 +333,8 @@ _ITEM_FIELDS = {
 
 def items(path, on_read=None):
     """Second pass: every <item>, in file order."""
-    for event, elem, _stream in _events(path, on_read):
-        if event == "end" and _kind(elem.tag) == ("", "item"):
+    for _event, elem, _stream in _events(path, on_read, events=("end",)):
+        if _kind(elem.tag) == ("", "item"):
             yield read_item(elem)
             _release(elem)
 
@@ -370,6 +370,11 @@ _STATUSES = {
     "pending": Article.Status.REVIEW,
     "private": Article.Status.UNPUBLISHED,
 }
+_SKIPPED_STATUSES = {
+    "trash": "in the bin",
+    "auto-draft": "never written (an automatic draft)",
+    "inherit": "part of another post",
+}
 _UNCATEGORIZED = {"uncategorized", "uncategorised", "sin-categoria", "non-classe", "allgemein"}
 
 
@@ -390,8 +395,8 @@ class WxrMapper:
         post_type = item.post_type or "post"
         if post_type != "post":
             return f"post type “{post_type}”: {_SKIPPED_TYPES.get(post_type, 'custom post types are not articles')}"
-        if item.status in ("trash", "auto-draft", "inherit"):
-            return f"status “{item.status}”: {'in the bin' if item.status == 'trash' else 'never written'}"
+        if item.status in _SKIPPED_STATUSES:
+            return f"status “{item.status}”: {_SKIPPED_STATUSES[item.status]}"
         if not item.post_id.isdigit():
             return "post without a numeric WordPress id"
 

@@ -489,3 +489,38 @@ def test_copied_fixture_with_other_site_url_gets_its_own_ids(tmp_path):
 
     assert Article.objects.filter(external_id__startswith="wp:mirror.example/news:").count() == 2
     assert Article.objects.count() == 4
+
+
+# Hostile XML ------------------------------------------------------------------------
+
+
+def test_external_entities_are_never_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    export = tmp_path / "xxe.xml"
+    export.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>'
+        "<link>https://x.example</link><item><title>Leak &xxe;</title><content:encoded>&xxe;</content:encoded>"
+        "<wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type><wp:status>draft</wp:status></item>"
+        "</channel></rss>"
+    )
+
+    run(export)
+
+    article = Article.objects.get()
+    assert "TOP SECRET" not in article.headline + article.body
+
+
+def test_entity_expansion_bombs_are_refused(tmp_path):
+    levels = ['<!ENTITY a0 "' + "a" * 50 + '">'] + [f'<!ENTITY a{n} "{f"&a{n - 1};" * 20}">' for n in range(1, 7)]
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [{"".join(levels)}]>'
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&a6;</title>'
+        "</channel></rss>"
+    )
+
+    with pytest.raises(CommandError, match="not well-formed XML"):
+        run(bomb)
