@@ -1,26 +1,22 @@
-"""Print the database connection and media folder from Django's settings as shell variables.
+"""Print the database connection and media folder from Newsroom's settings as shell variables.
 
-Used by backup.sh and restore.sh so they read DATABASE_URL (and .env) exactly as the site does.
+Used by backup.sh and restore.sh so they read DATABASE_URL (and .env) exactly as the site does. It
+imports the settings module only (no django.setup()), so it is quick.
 """
 
-import os
 import shlex
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from newsroom import settings
 
 db = settings.DATABASES["default"]
-values = {"DB_VENDOR": connection.vendor, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-if connection.vendor == "postgresql":
+engine = db["ENGINE"]
+vendor = "postgresql" if "postgresql" in engine or "postgis" in engine else engine.rsplit(".", 1)[-1]
+values = {"DB_VENDOR": vendor, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+if vendor == "postgresql":
     # libpq reads these, so no password ever appears on a command line.
     values |= {
         "PGDATABASE": db["NAME"],

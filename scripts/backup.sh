@@ -21,7 +21,7 @@ if [ "$DB_VENDOR" = "postgresql" ]; then
   pg_dump --format=custom --no-owner --no-privileges --file="$dest/database.dump"
 else
   echo "Dumping $DB_VENDOR database to $dest/database.json"
-  "$PYTHON" manage.py dumpdata --natural-foreign --natural-primary \
+  "$PYTHON" manage.py dumpdata --natural-foreign \
     --exclude contenttypes --exclude auth.permission --exclude sessions \
     --output "$dest/database.json"
 fi
