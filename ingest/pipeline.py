@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models.fields.files import FieldFile
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
@@ -318,8 +319,8 @@ class Pipeline:
         if known is not None:
             return known.image
         try:
-            data, filename = ref.load()
-            cleaned, filename, (width, height) = clean_image(data, filename)
+            data, original_name = ref.load()
+            cleaned, filename, (width, height) = clean_image(data, original_name)
         except ImageUnavailable as exc:
             story.warn(f"lead image skipped: {exc}")
             return None
@@ -328,14 +329,22 @@ class Pipeline:
             return None
         alt = ref.alt_text.strip() or ref.title.strip() or story.headline
         image = Image(
-            title=(ref.title.strip() or filename)[:200],
+            title=(ref.title.strip() or original_name)[:200],
             alt_text=alt[:300],
             caption=ref.caption[:500],
             credit=ref.credit[:200],
             width=width,
             height=height,
         )
-        image.file.save(filename, ContentFile(cleaned), save=False)
+        try:
+            if _library_cleans_uploads():
+                # The image library re-encodes whatever it stores: give it the original, encoded once.
+                image.file.save(original_name, ContentFile(data), save=False)
+            else:
+                image.file.save(filename, ContentFile(cleaned), save=False)
+        except ValidationError as exc:
+            story.warn(f"lead image skipped: {original_name}: {' '.join(exc.messages)}")
+            return None
         image.save()
         ImportedImage.objects.create(key=ref.key[:500], image=image)
         return image
@@ -441,6 +450,12 @@ def _is_web_url(url, max_length):
 
 
 # Images ------------------------------------------------------------------------
+
+
+def _library_cleans_uploads():
+    """Whether Image.file cleans and re-encodes on save (the image library's own upload path)."""
+    return Image._meta.get_field("file").attr_class.save is not FieldFile.save
+
 
 _FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 
