@@ -45,6 +45,7 @@ from django.utils.http import http_date
 logger = logging.getLogger("newsroom.cache")
 
 VERSION_KEY = "content:version"
+LAST_CHANGE_KEY = "content:last-change"
 WINDOW_TIMEOUT = 24 * 60 * 60
 
 
@@ -81,17 +82,15 @@ def _content_changed(sender, **kwargs):
     # seed_demo, `manage.py shell`, factories — and a forgotten service call would serve stale news for
     # minutes. Bumping is a side effect that cannot fail a save (the cache backend swallows Redis errors).
     #
-    # Bump once now, so this transaction's own later reads (and tests, which never commit) see fresh pages,
-    # and once on commit, so a page rendered by another worker between the first bump and the commit
-    # (with the old data) is never served either.
-    connection = transaction.get_connection(router.db_for_write(sender))
-    if not connection.in_atomic_block:
-        bump_content_version()
-        return
-    if any(func is bump_content_version for _sids, func, _robust in connection.run_on_commit):
-        return  # this transaction already bumped and will bump again on commit
+    # Bump now, so this transaction's own later reads (and tests, which never commit) see fresh pages, and
+    # once more on commit, so a page that another worker rendered from the old data in between is never
+    # served either.
     bump_content_version()
-    transaction.on_commit(bump_content_version, using=connection.alias, robust=True)
+    connection = transaction.get_connection(router.db_for_write(sender))
+    if connection.in_atomic_block and not any(
+        func is bump_content_version for _sids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(bump_content_version, using=connection.alias, robust=True)
 
 
 def connect_signals():
@@ -167,6 +166,11 @@ def _window(version, now):
         return ContentState(version, *window)
     # First render under this version, or its scheduled moment has passed: pages changed then.
     since = window[1] if window is not None else now
+    # Last-Modified has whole seconds: a change within the second of the previous one must still move it.
+    previous = cache.get(LAST_CHANGE_KEY)
+    if previous is not None and since < previous + datetime.timedelta(seconds=1):
+        since = previous + datetime.timedelta(seconds=1)
+    cache.set(LAST_CHANGE_KEY, since, timeout=None)
     window = (since, next_scheduled_change(now))
     cache.set(key, window, timeout=WINDOW_TIMEOUT)
     return ContentState(version, *window)
