@@ -14,6 +14,7 @@ from .services import (
     TransitionError,
     can_publish,
     changes_since,
+    differences_from_stored,
     next_state,
 )
 from .templatetags.newsroom import newsroom_time
@@ -25,7 +26,9 @@ class Conflict:
 
     by: object
     at: object
-    changes: list | None = field(default=None)
+    # What they changed (from the history), or else where this edit differs from their saved version.
+    changes: list = field(default_factory=list)
+    from_history: bool = True
 
     @property
     def who(self):
@@ -141,7 +144,12 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if loaded == stored.version:
             return
-        self.conflict = Conflict(by=stored.modified_by, at=stored.modified_at, changes=changes_since(stored, loaded))
+        changes = changes_since(stored, loaded)
+        if changes is not None:
+            self.conflict = Conflict(by=stored.modified_by, at=stored.modified_at, changes=changes)
+        else:
+            changes = differences_from_stored(stored, cleaned)
+            self.conflict = Conflict(by=stored.modified_by, at=stored.modified_at, changes=changes, from_history=False)
         # The editor has now seen the other changes: the next save from this form may go ahead.
         data = self.data.copy()
         data[self.add_prefix("loaded_version")] = stored.version

@@ -197,8 +197,13 @@ def _snapshot(values, byline, tag_ids, corrections):
     return snapshot
 
 
-def snapshot_of_article(article):
+def snapshot_of_article(article, changes=None):
+    """The stored article as `{label: text}`; `changes` (a form's cleaned data) overrides its fields."""
     values = {f.attname: getattr(article, f.attname) for f in Article._meta.concrete_fields}
+    for name, value in (changes or {}).items():
+        if name in COMPARED_FIELDS:
+            field = Article._meta.get_field(name)
+            values[field.attname] = getattr(value, "pk", value) if field.is_relation else value
     byline = [(link.position, link.author_id, link.role) for link in ArticleAuthor.objects.filter(article=article)]
     tag_ids = list(TaggedArticle.objects.filter(content_object=article).values_list("tag_id", flat=True))
     corrections = list(Correction.objects.filter(article=article).values_list("published_at", "note"))
@@ -253,6 +258,12 @@ def changes_since(article, number):
         return None
     current = Article._base_manager.get(pk=article.pk)
     return diff_snapshots(snapshot_of_version(version), snapshot_of_article(current))
+
+
+def differences_from_stored(article, cleaned_data):
+    """Where an edit (a form's cleaned data) differs from the stored article: stored → edited."""
+    current = Article._base_manager.get(pk=article.pk)
+    return diff_snapshots(snapshot_of_article(current), snapshot_of_article(current, cleaned_data))
 
 
 def inline_diff(old, new):
