@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, ArticleAuthor, Image
 from articles.roles import EDITOR, WRITER
 from articles.tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 from .browsing import log_in, staff_user
+from .content import photo_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,8 +126,51 @@ def test_writer_writes_a_draft_with_authors_and_tags_previews_it_and_submits_it_
     assert reader.goto(article.get_absolute_url()).status == 404
 
 
-def test_writer_attaches_an_uploaded_lead_image_with_alt_text(new_page, desk):
-    pytest.xfail("waiting for the media helper's lead image upload in the article form")
+def test_writer_uploads_a_lead_image_with_alt_text_and_the_preview_shows_it(new_page, desk):
+    page = new_page()
+    log_in(page, desk["writer"])
+    page.goto(reverse("admin:articles_article_add"))
+    page.get_by_label("Headline").fill("New ferry terminal opens on the bay")
+    choose(page, "section", "Economy")
+    write_body(page, ["The terminal handles ten ferries a day."])
+
+    # "+" beside the lead image opens the image library's upload form in a popup window.
+    with page.expect_popup() as popup:
+        page.locator("#add_id_lead_image").click()
+    upload = popup.value
+    upload.locator("#id_file").set_input_files(
+        {"name": "ferry-terminal.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}
+    )
+    upload.get_by_label("Title").fill("Ferry terminal")
+    upload.get_by_role("button", name="Save", exact=True).click()
+    expect(upload.locator(".errornote")).to_be_visible()
+    expect(upload.locator(".field-alt_text")).to_contain_text("Describe the image, or mark it as decorative.")
+    # Like every browser, it forgets the chosen file after a refused submit: choose it again.
+    upload.locator("#id_file").set_input_files(
+        {"name": "ferry-terminal.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}
+    )
+    upload.get_by_label("Alt text").fill("A white ferry moored at the new terminal at sunset")
+    upload.get_by_label("Caption").fill("The terminal on its first day.")
+    upload.get_by_label("Credit").fill("Jane Roe/Newsroom")
+    upload.get_by_role("button", name="Save", exact=True).click()
+    upload.wait_for_event("close")
+
+    image = Image.objects.get(title="Ferry terminal")
+    expect(page.locator("#id_lead_image")).to_have_value(str(image.pk))
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect_message(page, "was added successfully")
+    article = Article.objects.get(headline="New ferry terminal opens on the bay")
+    assert article.lead_image == image
+
+    with page.context.expect_page() as preview_tab:
+        page.get_by_role("link", name="Preview").click()
+    preview = preview_tab.value
+    lead = preview.locator(".article__lead img")
+    expect(lead).to_have_attribute("alt", "A white ferry moored at the new terminal at sunset")
+    expect(preview.locator(".article__lead figcaption")).to_contain_text("The terminal on its first day.")
+    expect(preview.locator(".article__lead figcaption")).to_contain_text("Jane Roe/Newsroom")
+    lead.scroll_into_view_if_needed()
+    assert lead.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
 
 def test_editor_publishes_a_story_in_review_and_readers_see_it(new_page, desk):
