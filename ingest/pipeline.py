@@ -305,14 +305,16 @@ class Pipeline:
 
     @staticmethod
     def _add_redirects(article, story):
-        for old_path in dict.fromkeys(story.redirects):
-            if not old_path or len(old_path) > Redirect._meta.get_field("old_path").max_length:
-                continue
-            existing = Redirect.objects.filter(old_path=old_path).first()
-            if existing is None:
-                Redirect.objects.create(old_path=old_path, article=article)
-            elif existing.article_id != article.pk:
-                story.warn(f"{old_path} already redirects to another article; left as it was")
+        max_length = Redirect._meta.get_field("old_path").max_length
+        paths = [path for path in dict.fromkeys(story.redirects) if path and len(path) <= max_length]
+        if not paths:
+            return
+        existing = dict(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id"))
+        for path in paths:
+            if path not in existing:
+                Redirect.objects.create(old_path=path, article=article)
+            elif existing[path] != article.pk:
+                story.warn(f"{path} already redirects to another article; left as it was")
 
     def _image(self, ref, story):
         known = ImportedImage.objects.filter(key=ref.key[:500]).select_related("image").first()

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from articles.models import Article, Author, Image, Redirect, Section
 from articles.tests.factories import AuthorFactory, UserFactory
 from ingest import wxr
+from ingest.management.commands import import_wxr
 from ingest.models import ImportedImage
 
 pytestmark = pytest.mark.django_db
@@ -418,6 +419,15 @@ def test_an_error_midway_keeps_the_complete_articles_and_says_so(monkeypatch):
 
     assert Article.objects.count() == 2  # the attachment was skipped; posts 101 and 102 are whole
     assert post(101).article_authors.count() == 1
+
+
+def test_posts_are_committed_in_batches_without_losing_any(monkeypatch):
+    monkeypatch.setattr(import_wxr, "BATCH_SIZE", 3)
+
+    output = run(WXR_12)
+
+    assert Article.objects.count() == 10
+    assert "Created: 10" in output and "Skipped: 6" in output
 
 
 def test_control_characters_and_leading_blank_lines_are_tolerated(tmp_path):

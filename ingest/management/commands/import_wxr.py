@@ -8,6 +8,8 @@ from ingest import wxr
 from ingest.pipeline import Pipeline, Report
 from ingest.progress import Progress
 
+BATCH_SIZE = 100
+
 
 class Command(BaseCommand):
     help = (
@@ -64,19 +66,29 @@ class Command(BaseCommand):
         mapper = wxr.WxrMapper(site, media_dir=media_dir, time_zone=time_zone, report=report)
         importing = Progress(self.stdout, total=site.item_count, label="Importing", enabled=show_progress)
         error = None
-        try:
-            with transaction.atomic() if dry_run else nullcontext():
-                for item in wxr.items(file):
-                    story = mapper.story(item)
-                    if isinstance(story, str):
-                        report.skip(story)
-                    else:
-                        pipeline.process(story)
-                    importing.advance()
-                if dry_run:
-                    transaction.set_rollback(True)
-        except wxr.WxrError as exc:
-            error = exc
+        items = wxr.items(file)
+        finished = False
+        with transaction.atomic() if dry_run else nullcontext():
+            while not finished:
+                # Commit in batches (each post is still its own savepoint): one disk sync per batch, not per post.
+                with transaction.atomic():
+                    for _ in range(BATCH_SIZE):
+                        try:
+                            item = next(items)
+                        except StopIteration:
+                            finished = True
+                            break
+                        except wxr.WxrError as exc:
+                            error, finished = exc, True
+                            break
+                        story = mapper.story(item)
+                        if isinstance(story, str):
+                            report.skip(story)
+                        else:
+                            pipeline.process(story)
+                        importing.advance()
+            if dry_run:
+                transaction.set_rollback(True)
         importing.finish()
 
         if site.removed_control_chars:
