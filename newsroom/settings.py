@@ -189,6 +189,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if TESTING:
+    # Argon2 is slow on purpose and tests create many users; a subprocess test checks the real list.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -213,6 +216,10 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Images: limits on uploads (bytes and pixels) are configurable.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Renditions (easy-thumbnails, articles/images.py): made once after an upload, kept under media/renditions/.
+THUMBNAIL_BASEDIR = "renditions"
+THUMBNAIL_QUALITY = 82
+THUMBNAIL_IMAGE_SAVE_OPTIONS = {"JPEG": {"quality": 82}, "WEBP": {"quality": 80}}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

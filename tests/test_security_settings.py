@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
@@ -164,9 +163,13 @@ def test_plain_http_redirects_to_https_unless_the_proxy_says_it_was_https(client
     assert behind_proxy.status_code == HTTPStatus.OK
 
 
-def test_passwords_are_hashed_with_argon2():
-    assert django_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-    assert make_password("correct-horse-battery").startswith("argon2$")
+def test_production_hashes_passwords_with_argon2():
+    code = "from django.contrib.auth.hashers import make_password; print(make_password('correct-horse-battery'))"
+
+    result = run_manage("shell", "-c", code, **production_env())
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("argon2$")
 
 
 @pytest.mark.parametrize("password", ["short", "password123", "12345678901", "newsroom-editor"])
