@@ -112,15 +112,20 @@ def parse(text, *, default_tz=None):
                 break
             headline_lines.append(lines[i].strip())
             i += 1
+        headline_so_far = " ".join(" ".join(headline_lines).split())
         i = skip_blank(i)
-        if i < count and is_date_only(lines[i]) and parse_timestamp(lines[i], default_tz=default_tz) is None:
+        # Date header lines or the headline again may sit between the headline and its timestamp.
+        j = i
+        while j < count and (not lines[j].strip() or is_date_only(lines[j]) or _same(lines[j], headline_so_far)):
+            if parse_timestamp(lines[j], default_tz=default_tz):
+                break
+            j += 1
+        if j < count and (found := parse_timestamp(lines[j], default_tz=default_tz)):
+            stamp, i = found, j + 1
+        elif i < count and is_date_only(lines[i]):
             warnings.append("the date line has no time; midnight assumed")
             stamp = _stamp(parse_date(lines[i]), 0, 0, 0, None, default_tz)
             i += 1
-        elif i < count:
-            stamp = parse_timestamp(lines[i], default_tz=default_tz)
-            if stamp is not None:
-                i += 1
         if stamp is None:
             raise WireParseError(
                 "no timestamp line after the headline (expected a line such as “12 December 2013 15:50 (UTC+04:00)”)"
@@ -146,6 +151,8 @@ def parse(text, *, default_tz=None):
 def to_story(wire, *, source_name, section, label):
     """A parsed wire story → the pipeline's Story: a draft marked as wire copy."""
     identity = f"{source_name.casefold()}|{wire.headline.casefold()}|{wire.published_at.isoformat()}"
+    # "By Sara Rajabova, AzerNews": the agency is the source, not an author.
+    names = [name for name in wire.authors if name.casefold() != source_name.casefold()]
     story = Story(
         source=Article.Source.WIRE,
         external_id="wire:" + hashlib.sha256(identity.encode()).hexdigest()[:32],
@@ -156,7 +163,7 @@ def to_story(wire, *, source_name, section, label):
         published_at=wire.published_at,
         source_name=source_name,
         section=section,
-        authors=[AuthorRef(name=name) for name in wire.authors],
+        authors=[AuthorRef(name=name) for name in names],
     )
     story.warnings.extend(wire.warnings)
     return story

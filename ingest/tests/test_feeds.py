@@ -313,3 +313,13 @@ def test_dry_run_saves_nothing(feed_dir):
 
     assert "Would create: 3" in output
     assert Article.objects.count() == 0 and Image.objects.count() == 0
+
+
+def test_rss_10_rdf_feed():
+    output = run(FEEDS / "rss10.rdf")
+
+    article = item("Port authority announces new director")
+    assert "RSS 1.0" in output
+    assert article.published_at == datetime.datetime(2024, 2, 27, 6, 0, tzinfo=UTC)
+    assert article.byline_text() == "Press Office"
+    assert list(article.tags.names()) == ["Appointments"]

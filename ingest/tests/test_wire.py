@@ -267,3 +267,31 @@ def test_byline_forms_split_into_names():
 def test_binary_files_are_not_stories():
     with pytest.raises(wire.WireParseError, match="binary"):
         wire.parse("\x00\x01\x02PNG")
+
+
+def test_date_header_and_repeated_headline_between_headline_and_timestamp():
+    story = wire.parse(
+        "Ferry timetable changes\n\nFerry timetable changes\nMonday February 26 2024\n\n"
+        "26 February 2024 09:05 (UTC+04:00)\n\nBy Ann Lee\n\nFerries leave earlier.\n"
+    )
+
+    assert story.headline == "Ferry timetable changes"
+    assert story.published_at == datetime.datetime(2024, 2, 26, 5, 5, tzinfo=UTC)
+    assert story.body_html == "<p>Ferries leave earlier.</p>"
+
+
+def test_a_date_without_time_is_accepted_as_midnight_with_a_warning():
+    story = wire.parse("Headline\n\n26 February 2024\n\nBody text.\n")
+
+    assert story.published_at == datetime.datetime(2024, 2, 26, 0, 0, tzinfo=UTC)
+    assert any("midnight" in warning for warning in story.warnings)
+
+
+def test_the_agency_named_in_the_byline_is_not_an_author(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("Headline here\n\n1 May 2024 10:00 (UTC+04:00)\n\nBy Sara Rajabova, AzerNews\n\nText.\n")
+
+    run(story, source="AzerNews")
+
+    assert Article.objects.get().byline_text() == "Sara Rajabova"
+    assert not Author.objects.filter(name="AzerNews").exists()
