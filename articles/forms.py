@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,6 +59,8 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=gettext_lazy("Optional: what you changed and why. Kept with this revision."),
     )
 
+    WORKFLOW_FIELDS = ("loaded_version", "significant_update", "revision_comment")
+
     user = None
     action = None
 
@@ -78,6 +81,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
         if "status" in self.fields and not self.is_editor:
             self.fields["status"].choices = [(v, label) for v, label in Article.Status.choices if v in WRITER_STATUSES]
+
+    @cached_property
+    def changed_data(self):
+        # The workflow's own fields are not changes to the story (and stay out of "Changed …" messages).
+        return [name for name in super().changed_data if name not in self.WORKFLOW_FIELDS]
 
     @property
     def is_editor(self):

@@ -242,3 +242,25 @@ def test_change_form_shows_state_preview_and_last_save(editor):
     assert "Scheduled for" in html
     assert tree.xpath('//a[@class="previewlink"]')
     assert "Version 2, by edna" in html
+
+
+def test_a_save_racing_past_the_form_check_is_refused_without_an_error_page(editor, monkeypatch):
+    # Two saves in the same instant both pass the form's check (possible on SQLite, which has no row
+    # locks); the model's locked compare-and-count still refuses the second one.
+    from articles.forms import ArticleAdminForm
+
+    article = ArticleFactory(headline="Original")
+    first, second = logged_in(editor), logged_in(user_with_role(EDITOR))
+    first_form = form_data(first.get(change_url(article)))
+    second_form = form_data(second.get(change_url(article)))
+    first_form["headline"] = ["First save"]
+    first.post(change_url(article), first_form)
+    monkeypatch.setattr(ArticleAdminForm, "_check_version", lambda self, cleaned: None)
+
+    second_form["headline"] = ["Second save"]
+    response = second.post(change_url(article), second_form, follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "someone else saved this article at the same moment" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "First save"

@@ -80,6 +80,7 @@ def test_each_admin_save_records_who_when_and_what(story, editor):
 
     assert created.revision.user == editor
     assert "First filing" in created.revision.get_comment()
+    assert "Note for the history" not in created.revision.get_comment()
     assert "Changed" in edited.revision.get_comment() and "Headline" in edited.revision.get_comment()
     assert created.revision.date_created <= edited.revision.date_created
 
