@@ -9,7 +9,9 @@ class Progress:
     `total` may be None when the amount of work is unknown; then plain lines come every `every` units.
     """
 
-    def __init__(self, stdout, *, total=None, label="Progress", unit="items", enabled=True, every=100, width=30):
+    def __init__(
+        self, stdout, *, total=None, label="Progress", unit="items", enabled=True, plain=False, every=100, width=30
+    ):
         self.stdout = stdout
         self.total = total or None
         self.label = label
@@ -18,7 +20,8 @@ class Progress:
         self.every = every
         self.width = width
         self.done = 0
-        self.tty = enabled and _isatty(stdout)
+        # `plain`: other lines are interleaved (e.g. -v 2), so a bar redrawn in place would garble them.
+        self.tty = enabled and not plain and _isatty(stdout)
         self._last_step = -1
         self._last_draw = 0.0
 

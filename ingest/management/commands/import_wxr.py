@@ -64,7 +64,9 @@ class Command(BaseCommand):
         report = Report()
         pipeline = Pipeline(report, dry_run=dry_run, stdout=self.stdout, verbosity=verbosity, protect_edits=True)
         mapper = wxr.WxrMapper(site, media_dir=media_dir, time_zone=time_zone, report=report)
-        importing = Progress(self.stdout, total=site.item_count, label="Importing", enabled=show_progress)
+        importing = Progress(
+            self.stdout, total=site.item_count, label="Importing", enabled=show_progress, plain=verbosity >= 2
+        )
         error = None
         items = wxr.items(file)
         finished = False

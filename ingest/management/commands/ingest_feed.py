@@ -50,7 +50,9 @@ class Command(BaseCommand):
             report, dry_run=dry_run, stdout=self.stdout, verbosity=verbosity, protect_edits=True, drafts_only=True
         )
         mapper = feeds.FeedMapper(feed, fetched, source_name=name, section=target)
-        progress = Progress(self.stdout, total=len(feed.entries), label="Ingesting", enabled=verbosity >= 1)
+        progress = Progress(
+            self.stdout, total=len(feed.entries), label="Ingesting", enabled=verbosity >= 1, plain=verbosity >= 2
+        )
         with transaction.atomic() if dry_run else nullcontext():
             for position, entry in enumerate(feed.entries, start=1):
                 story = mapper.story(entry, position)

@@ -47,7 +47,14 @@ class Command(BaseCommand):
         pipeline = Pipeline(
             report, dry_run=dry_run, stdout=self.stdout, verbosity=verbosity, protect_edits=True, drafts_only=True
         )
-        progress = Progress(self.stdout, total=len(paths), label="Ingesting", unit="files", enabled=verbosity >= 1)
+        progress = Progress(
+            self.stdout,
+            total=len(paths),
+            label="Ingesting",
+            unit="files",
+            enabled=verbosity >= 1,
+            plain=verbosity >= 2,
+        )
         parsed_failures = 0
         with transaction.atomic() if dry_run else nullcontext():
             for path in paths:
