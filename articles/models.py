@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .editor import BodyField
+from .images import LibraryImageField, build_renditions, renditions_are_current, validate_image_file
 from .sanitize import sanitize_html, strip_tags
 from .text import make_slug
 
@@ -50,7 +52,10 @@ class Image(models.Model):
         LEFT = "left", _("Left")
         RIGHT = "right", _("Right")
 
-    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    file = LibraryImageField(
+        upload_to="images/%Y/%m/", width_field="width", height_field="height", validators=[validate_image_file],
+        help_text=_("JPEG, PNG, WebP or GIF. Stored re-encoded, without metadata; a GIF keeps its first frame."),
+    )  # fmt: skip
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     title = models.CharField(max_length=200, help_text=_("For finding the image in the library."))
@@ -71,6 +76,10 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    renditions = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text=_("Names and sizes of the generated renditions, filled once after the file is saved."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -83,6 +92,14 @@ class Image(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Saving cleans a new file (LibraryImageField); renditions are made once the save is committed."""
+        if self.file and not self.file._committed:
+            self.renditions = {}
+        super().save(*args, **kwargs)
+        if self.file and not renditions_are_current(self):
+            transaction.on_commit(self.make_renditions, using=kwargs.get("using") or self._state.db, robust=True)
+
     def clean(self):
         if not self.is_decorative and not self.alt_text.strip():
             raise ValidationError({"alt_text": _("Describe the image, or mark it as decorative.")})
@@ -90,6 +107,11 @@ class Image(models.Model):
     @property
     def alt(self):
         return "" if self.is_decorative else self.alt_text
+
+    def make_renditions(self):
+        """Generate (or find) every rendition and record them; the make_renditions command calls this too."""
+        self.renditions = build_renditions(self)
+        Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
 
 
 class Author(models.Model):
@@ -198,7 +220,7 @@ class Article(models.Model):
         help_text=_("The last part of the article's address. Made from the headline when left empty."),
     )  # fmt: skip
     dek = models.TextField(_("dek"), blank=True, help_text=_("Standfirst: one or two sentences under the headline."))
-    body = models.TextField(blank=True)
+    body = BodyField(blank=True, help_text=_("Cleaned of anything unsafe whenever the article is saved."))
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
     byline_override = models.CharField(

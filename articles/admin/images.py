@@ -1,16 +1,136 @@
-from django.contrib import admin
+import json
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..images import rendition_url, validate_image_file
 from ..models import Image
+
+ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+PICKER_PAGE_SIZE = 24
+
+
+def smallest_rendition(image):
+    """(url, width, height) of the narrowest recorded rendition, or of the file itself before they exist."""
+    fallback = (image.renditions or {}).get("original", {}).get("fallback")
+    if fallback:
+        width, height, name = fallback[0]
+        return rendition_url(name), width, height
+    if image.file:
+        return image.file.url, image.width, image.height
+    return "", None, None
+
+
+def thumbnail_html(image, width=96):
+    url, w, h = smallest_rendition(image)
+    if not url:
+        return "—"
+    height = round(width * h / w) if w and h else width
+    return format_html('<img src="{}" width="{}" height="{}" alt="" loading="lazy">', url, width, height)
+
+
+class ImageForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=Image._meta.get_field("file").help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["file", "title", "alt_text", "is_decorative", "caption", "credit", "crop_anchor"]
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if isinstance(file, UploadedFile):
+            # Decoded with Pillow here for a clear message; the model re-encodes it when it is stored.
+            validate_image_file(file)
+        return file
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["title", "credit", "width", "height", "uploaded_at"]
+    form = ImageForm
+    list_display = ["thumbnail", "title", "credit", "dimensions", "uploaded_by", "uploaded_at"]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = ["is_decorative", "crop_anchor"]
+    list_select_related = ["uploaded_by"]
     search_fields = ["title", "credit", "caption", "alt_text"]
     date_hierarchy = "uploaded_at"
-    fields = ["file", "title", "alt_text", "is_decorative", "caption", "credit", "crop_anchor"]
+    readonly_fields = ["preview", "dimensions", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["file", "preview", "title", "alt_text", "is_decorative", "caption", "credit", "crop_anchor"]},
+        ),
+        (_("Upload"), {"fields": ["dimensions", "uploaded_by", "uploaded_at"]}),
+    ]
+
+    @admin.display(description=_("Preview"))
+    def thumbnail(self, obj):
+        return thumbnail_html(obj)
+
+    @admin.display(description=_("Preview"))
+    def preview(self, obj):
+        return thumbnail_html(obj, width=320) if obj.pk else "—"
+
+    @admin.display(description=_("Size (pixels)"))
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}" if obj.width and obj.height else "—"
 
     def save_model(self, request, obj, form, change):
         if not obj.uploaded_by_id:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        picker = path("picker/", self.admin_site.admin_view(self.picker_view), name="articles_image_picker")
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """The body editor's "insert image from the library" window: search, pick, and it's in the text."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:200]
+        images = Image.objects.order_by("-uploaded_at", "-pk")
+        if query:
+            images = images.filter(
+                Q(title__icontains=query) | Q(credit__icontains=query) | Q(caption__icontains=query)
+            )
+        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("p"))
+        choices = [
+            {
+                "image": image,
+                "thumbnail": thumbnail_html(image, width=160),
+                "data": json.dumps(
+                    {
+                        "id": image.pk,
+                        "src": image.file.url if image.file else "",
+                        "alt": image.alt,
+                        "width": image.width,
+                        "height": image.height,
+                        "caption": image.caption,
+                        "credit": image.credit,
+                    }
+                ),
+            }
+            for image in page.object_list
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Insert an image from the library"),
+            "opts": self.opts,
+            "is_popup": True,
+            "query": query,
+            "page": page,
+            "choices": choices,
+        }
+        return TemplateResponse(request, "admin/articles/image/picker.html", context)
