@@ -4,10 +4,12 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Every test gets its own media folder, an empty cache and a known time zone."""
+    """Every test gets its own media folder, an empty cache, a known time zone and a fast password hasher."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TIME_ZONE = "UTC"
     settings.SECURE_SSL_REDIRECT = False
+    # Argon2 is deliberately slow; tests hash many passwords (production keeps Argon2 — see test_security_settings).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()

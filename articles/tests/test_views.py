@@ -165,3 +165,17 @@ def test_404_page_uses_site_design(client):
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "We can’t find that page" in response.content.decode()
     assert 'class="masthead"' in response.content.decode()
+
+
+def test_wordpress_plain_permalink_on_the_home_page_redirects(client):
+    from articles.models import Redirect
+
+    article = ArticleFactory(live=True)
+    Redirect.objects.create(old_path="/?p=123", article=article)
+
+    response = client.get("/", {"p": "123"})
+    unknown = client.get("/", {"p": "999"})
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == article.get_absolute_url()
+    assert unknown.status_code == HTTPStatus.OK
