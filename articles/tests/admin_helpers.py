@@ -31,7 +31,8 @@ def logged_in(user):
 def form_data(response, form_id="article_form"):
     """What a browser would submit from the rendered form, as `{name: [values]}` (buttons excluded)."""
     assert response.status_code == 200, response.status_code
-    document = lxml.html.fromstring(response.content)
+    # Decode first: the admin declares no charset in its HTML, and lxml would guess Latin-1 from bytes.
+    document = lxml.html.fromstring(response.content.decode(response.charset or "utf-8"))
     (form,) = document.xpath(f'//form[@id="{form_id}"]')
     data = {}
     for name, value in form.form_values():

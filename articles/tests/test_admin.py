@@ -264,3 +264,15 @@ def test_a_save_racing_past_the_form_check_is_refused_without_an_error_page(edit
     assert "someone else saved this article at the same moment" in response.content.decode()
     article.refresh_from_db()
     assert article.headline == "First save"
+
+
+def test_text_in_any_script_survives_a_round_trip_through_the_form(editor):
+    article = ArticleFactory(headline="Bakıda güclü yağış — “xəbərdarlıq”", dek="Шторм 和 عاصفة 🌧")
+    client = logged_in(editor)
+
+    response = post_form(client, change_url(article))
+
+    assert response.status_code == HTTPStatus.FOUND, errors_of(response)
+    article.refresh_from_db()
+    assert article.headline == "Bakıda güclü yağış — “xəbərdarlıq”"
+    assert article.dek == "Шторм 和 عاصفة 🌧"
