@@ -4,7 +4,7 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.models import Tag as TaggitTag
 
 from ..forms import ArticleAdminForm
-from ..models import Article, ArticleAuthor, Author, Correction, EditConflict, TaggedArticle
+from ..models import Article, ArticleAuthor, Author, Correction, EditConflict, Tag, TaggedArticle
 from ..services import (
     Action,
     TransitionError,
@@ -441,3 +442,31 @@ class ArticleAdmin(VersionAdmin):
             )
             return HttpResponseRedirect(reverse(f"{self.admin_site.name}:articles_article_recoverlist"))
         return super().recover_view(request, version_id, extra_context)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Editors manage tags; the slug is transliterated from the name when left empty."""
+
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "slug"]
+    fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "slug" in form.base_fields:
+            form.base_fields["slug"].required = False
+        return form
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description=gettext_lazy("Articles"), ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+# taggit's own Tag model is unused here (articles.Tag replaces it): keep it out of the editors' way.
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, ArticleAuthor, Tag
 from articles.roles import EDITOR, STAFF, WRITER, ensure_roles, role_permissions
 
 from .admin_helpers import change_url, changelist_url, errors_of, form_data, logged_in, post_form, user_with_role
@@ -373,14 +373,34 @@ def test_staff_cannot_change_a_superuser_account(staff, django_user_model):
     assert boss.email == "boss@example.org"
 
 
-def test_editor_manages_sections_but_not_authors(editor):
+def test_editor_manages_sections_and_tags_but_not_authors(editor):
     client = logged_in(editor)
 
     sections = client.get(reverse("admin:articles_section_add"))
     authors = client.get(reverse("admin:articles_author_add"))
+    created = client.post(reverse("admin:articles_tag_add"), {"name": "Qarabağ", "slug": ""})
 
     assert sections.status_code == HTTPStatus.OK
     assert authors.status_code == HTTPStatus.FORBIDDEN
+    assert created.status_code == HTTPStatus.FOUND
+    assert Tag.objects.get().slug == "qarabag"
+
+
+def test_writer_cannot_manage_tags(writer):
+    client = logged_in(writer)
+
+    response = client.post(reverse("admin:articles_tag_add"), {"name": "Spam"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Tag.objects.exists()
+
+
+def test_tag_changelist_counts_articles(editor):
+    ArticleFactory.create_batch(3, tags=["Energy"])
+
+    response = logged_in(editor).get(reverse("admin:articles_tag_changelist"))
+
+    assert [row.article_count for row in response.context["cl"].result_list] == [3]
 
 
 def test_writer_can_pick_authors_and_sections_in_autocomplete(writer):
