@@ -56,12 +56,18 @@ def chromium(playwright_driver):
     browser.close()
 
 
-@pytest.fixture
-def server(live_server, settings):
-    """The live server, with settings a plain-HTTP browser session needs."""
+@pytest.fixture(autouse=True)
+def _browser_settings(settings):
+    """What a plain-HTTP browser session against the live server needs."""
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+    # Argon2 is slow on purpose; these tests log in many times and test roles, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def server(live_server):
     return live_server
 
 

@@ -24,8 +24,11 @@ from articles.tests.factories import (
 SEARCH_WORD = "budget"
 
 
-def photo_bytes(top=(52, 101, 164), bottom=(233, 196, 106), size=(1200, 800), fmt="JPEG"):
-    """A photo-like picture (sky gradient, hills, sun) so screenshots look like a newspaper, not test cards."""
+def photo_bytes(top=(52, 101, 164), bottom=(233, 196, 106), size=(960, 640), fmt="JPEG"):
+    """A photo-like picture (sky gradient, hills, sun) so screenshots look like a newspaper, not test cards.
+
+    Small enough that the library's renditions (several widths and formats per image) are quick to make.
+    """
     width, height = size
     picture = PILImage.new("RGB", size)
     draw = ImageDraw.Draw(picture)
