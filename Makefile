@@ -46,7 +46,9 @@ serve: migrate
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn --config newsroom/gunicorn.conf.py newsroom.wsgi
 
+# Load test (see bench/__main__.py): DATABASE_URL=postgres://…/newsroom_bench make bench for 100,000 articles.
 bench: install
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
 
 clean:

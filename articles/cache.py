@@ -248,10 +248,9 @@ def reader_page(view=None, *, params=("page",)):
                 add_never_cache_headers(response)
                 patch_vary_headers(response, ["Cookie"])
                 return response
-            state = content_state(request)
-            if state is None or set(request.GET) - set(params):
+            if not page_cache_enabled() or set(request.GET) - set(params):
                 return _render_uncached(view_func, request, args, kwargs)
-            return _render_cached(view_func, request, args, kwargs, state, params)
+            return _render_cached(view_func, request, args, kwargs, params)
 
         return wrapper
 
@@ -273,27 +272,36 @@ def _render_uncached(view_func, request, args, kwargs):
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 
-def _page_key(request, state, params):
+def _page_key(request, params):
     query = "&".join(f"{name}={value}" for name in params for value in request.GET.getlist(name))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"page:{state.version}:{hashlib.sha1(address.encode()).hexdigest()}"
+    return f"page:{hashlib.sha1(address.encode()).hexdigest()}"
 
 
-def _render_cached(view_func, request, args, kwargs, state, params):
+def _render_cached(view_func, request, args, kwargs, params):
     now = timezone.now()
-    key = _page_key(request, state, params)
-    entry = cache.get(key)
-    if entry is not None and entry["until"] > now:
+    key = _page_key(request, params)
+    # One round trip for a hit: the version and the page together. An entry holds the version it was
+    # rendered under, so a bump makes every entry stale without touching them.
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is not None and entry is not None and entry["version"] == version and entry["until"] > now:
         response = HttpResponse(entry["content"], content_type=entry["content_type"])
         for header, value in entry["headers"].items():
             response[header] = value
         response["X-Page-Cache"] = "hit"
         return _finish(request, response, entry["etag"], entry["last_modified"], entry["until"], now)
 
+    if version is None:
+        version = content_version()
+    if version is None:  # the shared cache is away
+        request._content_state = None
+        return _render_uncached(view_func, request, args, kwargs)
+    state = request._content_state = _window(version, now)
     # Bounds are fixed *before* rendering: the page may not outlive a change due while it renders.
     since, until = state.bounds(now)
     until = min(until, now + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
-    etag = '"{}"'.format(hashlib.sha1(f"{key}|{since.timestamp()}".encode()).hexdigest()[:32])
+    etag = '"{}"'.format(hashlib.sha1(f"{key}|{version}|{since.timestamp()}".encode()).hexdigest()[:32])
     last_modified = int(since.timestamp()) + 1  # HTTP dates have whole seconds; never claim an earlier one
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
@@ -307,6 +315,7 @@ def _render_cached(view_func, request, args, kwargs, state, params):
         response.render()
     if _storable(request, response):
         entry = {
+            "version": version,
             "content": response.content,
             "content_type": response["Content-Type"],
             "headers": {name: response[name] for name in ("Content-Language", "X-Robots-Tag") if name in response},

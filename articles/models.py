@@ -301,15 +301,13 @@ class Article(models.Model):
             models.Index(fields=["slug"], name="article_slug_idx"),
             # Readers' listings (newest first) and their counts, as index-only scans over published rows.
             models.Index(
-                fields=["-published_at", "-id"],
+                fields=["-published_at", "-id", "embargo_until"],
                 condition=Q(status="published"),
-                include=["embargo_until"],
                 name="article_published_idx",
             ),
             models.Index(
-                fields=["section", "-published_at", "-id"],
+                fields=["section", "-published_at", "-id", "embargo_until"],
                 condition=Q(status="published"),
-                include=["embargo_until"],
                 name="article_section_published_idx",
             ),
             # The next embargo to lift (articles/cache.py), among the few articles that have one.

@@ -18,6 +18,10 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.BENCH_TRIVIAL_VIEW:  # `make bench` only: the view every page's speed is measured against
+    from bench.trivial import trivial
+
+    urlpatterns.insert(0, path("bench/trivial/", trivial))
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"

@@ -10,8 +10,7 @@ class Migration(migrations.Migration):
             model_name="article",
             index=models.Index(
                 condition=models.Q(("status", "published")),
-                fields=["-published_at", "-id"],
-                include=("embargo_until",),
+                fields=["-published_at", "-id", "embargo_until"],
                 name="article_published_idx",
             ),
         ),
@@ -19,8 +18,7 @@ class Migration(migrations.Migration):
             model_name="article",
             index=models.Index(
                 condition=models.Q(("status", "published")),
-                fields=["section", "-published_at", "-id"],
-                include=("embargo_until",),
+                fields=["section", "-published_at", "-id", "embargo_until"],
                 name="article_section_published_idx",
             ),
         ),
