@@ -9,12 +9,15 @@ publication date. Full-text search is kept up to date by database triggers, whic
 
 import datetime
 import math
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from ..models import SLUG_MAX_LENGTH, Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
@@ -75,6 +78,34 @@ def author_record(name):
     return next(record for record in world.AUTHORS if record[0] == name)
 
 
+def make_renditions(new_images):
+    """Make the responsive renditions of freshly stored images on several threads at once.
+
+    Image.save() makes them one by one after the save commits, which is most of a demo seed's time
+    (about a second per 1600×900 picture); Pillow releases the GIL while it resizes and encodes, so
+    threads divide that by the number of cores. Images that arrive with current renditions are not
+    redone by Image.save(). Inside an enclosing transaction (tests) nothing is made here, exactly as
+    Image.save() then makes nothing until a commit that never comes.
+    """
+    try:
+        from ..images import build_renditions
+    except ImportError:  # a tree without renditions
+        return
+    if not new_images or transaction.get_connection().in_atomic_block:
+        return
+
+    def build(image):
+        try:
+            image.renditions = build_renditions(image)
+        except (OSError, ValueError):
+            image.renditions = {}  # Image.save() will try again after the commit
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        list(pool.map(build, new_images))
+
+
 def bump_content_version():
     try:
         from ..cache import bump_content_version as bump
@@ -123,47 +154,64 @@ class DemoSeeder:
         return sections
 
     def ensure_authors(self):
-        authors = {}
+        authors, portraits = {}, []
         for index, (name, job_title, bio, _beats, x_handle) in enumerate(world.AUTHORS):
             author, created = get_or_create_author(name, job_title, bio, x_handle)
             self.report.authors_created += created
             if author.photo_id is None or not self.file_exists(author.photo):
-                photo = self.save_image(author.photo, images.portrait_meta(name), images.portrait_jpeg(name, index),
-                                        f"portrait-{author_slug(name)}.jpg")  # fmt: skip
-                Author.objects.filter(pk=author.pk).update(photo=photo)
-                self.report.portraits_drawn += 1
+                draw = partial(images.portrait_jpeg, name, index)
+                filename = f"portrait-{author_slug(name)}.jpg"
+                portraits.append((author, (author.photo, images.portrait_meta(name), draw, filename)))
             authors[name] = author.pk
-        self.log(
-            f"Authors: {len(authors)} ({self.report.authors_created} new, "
-            f"{self.report.portraits_drawn} portraits drawn)"
-        )
+        saved = self.store_images([pending for _author, pending in portraits])
+        for (author, _pending), photo in zip(portraits, saved, strict=True):
+            Author.objects.filter(pk=author.pk).update(photo=photo)
+        self.report.portraits_drawn = len(saved)
+        self.log(f"Authors: {len(authors)} ({self.report.authors_created} new, {len(saved)} portraits drawn)")
         return authors
 
     def ensure_lead_images(self):
-        """The pool of lead images, by section: {section slug: [Image]}, plus every image under None."""
-        pool = {}
+        """The pool of lead images as {section slug: [image ids]}, with every image also under None."""
+        found, pending = {}, []
         for index in range(self.image_pool):
             image = Image.objects.filter(title=images.lead_image_title(index)).order_by("pk").first()
-            if image is None or not self.file_exists(image):
-                data, meta = images.lead_image(index, self.seed)
-                image = self.save_image(image, meta, data, f"demo-lead-{index + 1:02d}.jpg")
-                self.report.images_drawn += 1
+            if image is not None and self.file_exists(image):
+                found[index] = image
+            else:
+                draw = partial(images.lead_image, index, self.seed)
+                pending.append((index, (image, None, draw, f"demo-lead-{index + 1:02d}.jpg")))
+        saved = self.store_images([item for _index, item in pending])
+        found.update({index: image for (index, _item), image in zip(pending, saved, strict=True)})
+        self.report.images_drawn = len(saved)
+        pool = {}
+        for index, image in sorted(found.items()):
             pool.setdefault(images.lead_section(index), []).append(image.pk)
             pool.setdefault(None, []).append(image.pk)
-        self.log(f"Lead images: {self.image_pool} ({self.report.images_drawn} drawn)")
+        self.log(f"Lead images: {self.image_pool} ({len(saved)} drawn)")
         return pool
 
     @staticmethod
     def file_exists(image):
         return bool(image and image.file and image.file.storage.exists(image.file.name))
 
-    @staticmethod
-    def save_image(image, meta, data, filename):
-        image = image or Image(**meta)
-        # A named ContentFile: Django reads the width and height from it (an unnamed one leaves them empty).
-        image.file.save(filename, ContentFile(data, name=filename), save=False)
-        image.save()
-        return image
+    def store_images(self, pending):
+        """Draw and save images: [(existing Image or None, metadata or None, draw(), file name)] → [Image].
+
+        `draw()` returns JPEG bytes, or (bytes, metadata). Files are stored first, then renditions are
+        made for all of them at once, in parallel, then the rows are saved.
+        """
+        stored = []
+        for image, meta, draw, filename in pending:
+            drawn = draw()
+            data, meta = drawn if isinstance(drawn, tuple) else (drawn, meta)
+            image = image or Image(**meta)
+            # A named ContentFile: Django reads the width and height from it (an unnamed one leaves them empty).
+            image.file.save(filename, ContentFile(data, name=filename), save=False)
+            stored.append(image)
+        make_renditions(stored)
+        for image in stored:
+            image.save()
+        return stored
 
     def tag_id(self, name):
         key = name.lower()
