@@ -91,10 +91,7 @@ class LatestFeed(Feed):
 
     def items(self, obj=None):
         return list(
-            self.get_queryset(obj)
-            .for_listing()
-            .prefetch_related("tags")
-            .order_by("-published_at", "-id")[:FEED_SIZE]
+            self.get_queryset(obj).for_listing().prefetch_related("tags").order_by("-published_at", "-id")[:FEED_SIZE]
         )
 
     # Items ----------------------------------------------------------------
@@ -125,11 +122,12 @@ class LatestFeed(Feed):
         authors = item.ordered_authors()
         return self.absolute(authors[0].get_absolute_url()) if authors and not item.byline_override else None
 
+    # In the newsroom's time zone, with its offset, as the pages show them.
     def item_pubdate(self, item):
-        return item.published_at
+        return timezone.localtime(item.published_at)
 
     def item_updateddate(self, item):
-        return seo.modified_at(item)
+        return timezone.localtime(seo.modified_at(item))
 
     def item_categories(self, item):
         return [seo.xml_text(item.section.name), *sorted(seo.xml_text(tag.name) for tag in item.tags.all())]

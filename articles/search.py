@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import FloatField, Func, TextField, Value
+from django.db.models import Expression, FloatField, Func, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.db.models.signals import post_migrate
@@ -33,6 +33,7 @@ from django.utils.safestring import mark_safe
 from .sanitize import strip_tags
 
 MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 1000
 MAX_CLAUSES = 12
 MAX_WORDS = 24
 SNIPPET_WORDS = 30
@@ -148,32 +149,68 @@ def pg_tsquery(parsed, config):
     return functools.reduce(operator.or_, alternatives)
 
 
-def search(queryset, parsed):
-    """`queryset` narrowed to matches of `parsed`, annotated with `rank` (higher is better), best first."""
+class SearchVectorColumn(Expression):
+    """`articles_article.search_vector` under whatever alias the query gives the table (U0 in subqueries).
+
+    The column is not a model field (see the module docstring), so the ORM cannot name it for us.
+    """
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name('search_vector')}", []
+
+
+class Fts5Rank(Expression):
+    """bm25 relevance of the article row in the FTS5 table (negated: higher is better)."""
+
+    output_field = FloatField()
+
+    def __init__(self, match):
+        super().__init__()
+        self.match = match
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        weights = ", ".join(str(weight) for weight in FTS5_WEIGHTS)
+        sql = (
+            f"(SELECT -bm25({FTS5_TABLE}, {weights}) FROM {FTS5_TABLE} "
+            f'WHERE {FTS5_TABLE} MATCH %s AND {FTS5_TABLE}.rowid = {alias}."id")'
+        )
+        return sql, [self.match]
+
+
+def search(queryset, parsed, *, limit=None):
+    """`queryset` narrowed to matches of `parsed`, annotated with `rank` (higher is better), best first.
+
+    Only the newest `limit` matches are ranked: a common word can match most of the archive, and
+    ranking every match is what makes full-text search slow (each row's vector must be read). The
+    newest matches are found walking the publication-time index, or through the full-text index
+    when there are few; either way the count stays cheap.
+    """
     if not parsed:
         return queryset.none()
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":
-        from django.contrib.postgres.search import SearchRank, SearchVectorField
+        from django.contrib.postgres.search import SearchRank
 
         tsquery = pg_tsquery(parsed, search_config())
-        vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
-        queryset = queryset.alias(search_vector=vector).filter(search_vector=tsquery)
-        queryset = queryset.annotate(rank=SearchRank(vector, tsquery))
+        matches = queryset.alias(search_vector=SearchVectorColumn()).filter(search_vector=tsquery)
+        rank = SearchRank(SearchVectorColumn(), tsquery)
     elif vendor == "sqlite":
         match = fts5_match(parsed)
-        matching = RawSQL(f"SELECT rowid FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s", (match,))
-        weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
-        rank = RawSQL(
-            f"SELECT -bm25({FTS5_TABLE}, {weights}) FROM {FTS5_TABLE} "
-            f'WHERE {FTS5_TABLE} MATCH %s AND {FTS5_TABLE}.rowid = "articles_article"."id"',
-            (match,),
-            output_field=FloatField(),
+        matches = queryset.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s", (match,))
         )
-        queryset = queryset.filter(pk__in=matching).annotate(rank=rank)
+        rank = Fts5Rank(match)
     else:
         raise NotImplementedError(f"Search is not available on {vendor}.")
-    return queryset.order_by("-rank", "-published_at", "-id")
+    newest = matches.order_by("-published_at", "-id").values("pk")[: limit or MAX_RESULTS]
+    return queryset.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
 def snippets(articles, parsed):
@@ -321,6 +358,8 @@ def _pg_install(cursor, rebuild):
     if cursor.fetchone() is None:
         raise ImproperlyConfigured(f"PostgreSQL has no text search configuration {config!r}.")
     cursor.execute("ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_vector tsvector")
+    # Keep vectors (a few kB) in the row, compressed, rather than in TOAST: a search reads many of them.
+    cursor.execute("ALTER TABLE articles_article ALTER COLUMN search_vector SET STORAGE MAIN")
     # A trigger rather than a generated column: later migrations may still alter these columns' types.
     # Very long bodies are cut: a tsvector is limited to 1 MB.
     cursor.execute(

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +115,8 @@ def person(author, request=None):
 
 def article_data(article, request=None):
     """schema.org NewsArticle for an article page. Uses the prefetched tags, authors and corrections."""
+    # Load once, here, what the page's template shows again (a no-op when the view prefetched them).
+    prefetch_related_objects([article], "tags", "corrections")
     url = canonical_url(article, request)
     authors = article.ordered_authors()
     data = {

@@ -305,6 +305,18 @@ def test_search_paginates_and_bad_pages_are_404(client):
         assert client.get(SEARCH, {"q": "harbour", "page": page}).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    now = timezone.now()
+    for n in range(5):
+        ArticleFactory(live=True, headline=f"Harbour story {n}", published_at=now - datetime.timedelta(hours=n + 1))
+
+    response, headlines = results(client, q="harbour")
+
+    assert sorted(headlines) == ["Harbour story 0", "Harbour story 1", "Harbour story 2"]
+    assert "3 or more articles match" in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 20])
 def test_search_page_queries_do_not_grow_with_results(client, django_assert_num_queries, count):
     section = SectionFactory()
