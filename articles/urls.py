@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, views
+from . import converters, feeds, sitemaps, views
 from .cache import reader_page
 
 register_converter(converters.FourDigitYearConverter, "yyyy")
@@ -11,6 +11,7 @@ app_name = "articles"
 
 # Readers' pages are cached for anonymous readers and answer conditional requests (articles/cache.py);
 # `params` are the query parameters a page depends on (any other one is served uncached).
+SEARCH_PARAMS = ("q", "section", "from", "to", "page")
 
 urlpatterns = [
     path("", reader_page(views.HomeView.as_view()), name="home"),
@@ -23,4 +24,18 @@ urlpatterns = [
     path(
         "<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/", reader_page(views.ArticleDetailView.as_view()), name="detail"
     ),
+    # Discovery: search, date archives, feeds, sitemaps, robots.txt
+    path("search/", reader_page(views.SearchView.as_view(), params=SEARCH_PARAMS), name="search"),
+    path("archive/<yyyy:year>/", reader_page(views.ArchiveYearView.as_view()), name="archive_year"),
+    path("archive/<yyyy:year>/<mm:month>/", reader_page(views.ArchiveMonthView.as_view()), name="archive_month"),
+    path("archive/<yyyy:year>/<mm:month>/<dd:day>/", reader_page(views.ArchiveDayView.as_view()), name="archive_day"),
+    path("feed/", reader_page(feeds.LatestFeed(), params=()), name="feed"),
+    path("feed/atom/", reader_page(feeds.LatestAtomFeed(), params=()), name="feed_atom"),
+    path("section/<slug:slug>/feed/", reader_page(feeds.SectionFeed(), params=()), name="section_feed"),
+    path("tag/<slug:slug>/feed/", reader_page(feeds.TagFeed(), params=()), name="tag_feed"),
+    path("author/<slug:slug>/feed/", reader_page(feeds.AuthorFeed(), params=()), name="author_feed"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("news-sitemap.xml", sitemaps.news, name="news_sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]

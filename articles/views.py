@@ -1,18 +1,22 @@
 import datetime
 import sys
 
+from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window, prefetch_related_objects
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import search
 from .cache import CountCachingPaginator, content_state, fragment
 from .models import Article, ArticleAuthor, Author, Correction, Section, Tag, TaggedArticle
 
@@ -312,3 +316,165 @@ def server_error(request):
         return service_unavailable_response()
     html = loader.get_template("500.html").render({"NEWSROOM_NAME": settings.NEWSROOM_NAME})
     return HttpResponseServerError(html)
+
+
+# Discovery: search and date archives ----------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Search for"), required=False, widget=forms.SearchInput(attrs={"maxlength": 200})
+    )
+    section = forms.ModelChoiceField(
+        label=gettext_lazy("Section"),
+        queryset=Section.objects.filter(is_active=True).only("name", "slug"),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("All sections"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="search-%s", **kwargs)
+        # "from" and "to" are the parameter names readers see; they cannot be class attributes.
+        for name, label in (("from", gettext_lazy("From")), ("to", gettext_lazy("To"))):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                input_formats=["%Y-%m-%d"],
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text=gettext_lazy("Date of publication, as YYYY-MM-DD."),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The “From” date must not be after the “To” date."))
+        return cleaned
+
+
+class SearchView(StrictPaginationMixin, ListView):
+    """Full-text search of published articles, best match first, with section and date filters."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        data = {key: request.GET.get(key, "") for key in ("q", "section", "from", "to")}
+        self.parsed = search.parse_query(data["q"])
+        data["q"] = self.parsed.text  # without control characters, at most MAX_QUERY_LENGTH long
+        self.form = SearchForm({key: value.replace("\x00", "") for key, value in data.items()})
+        return super().get(request, *args, **kwargs)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Every query has its own count: the listings' per-path count cache must not be used here.
+        return Paginator(queryset, per_page, **kwargs)
+
+    def get_queryset(self):
+        if not self.parsed or not self.form.is_valid():
+            return Article.objects.none()
+        cleaned = self.form.cleaned_data
+        articles = Article.objects.published().for_listing()
+        if cleaned["section"]:
+            articles = articles.filter(section=cleaned["section"])
+        if cleaned["from"]:
+            articles = articles.filter(publication_date__gte=cleaned["from"])
+        if cleaned["to"]:
+            articles = articles.filter(publication_date__lte=cleaned["to"])
+        return articles.search(self.parsed)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = list(context["articles"])
+        found = search.snippets(articles, self.parsed)
+        for article in articles:
+            article.snippet = found.get(article.pk, "")
+        context.update(
+            form=self.form,
+            query=self.parsed,
+            searched=bool(self.parsed) and self.form.is_valid(),
+            max_results=search.MAX_RESULTS,
+        )
+        return context
+
+
+def _archive_date(*parts):
+    try:
+        return datetime.date(*parts)
+    except ValueError as exc:
+        raise Http404(_("No such date.")) from exc
+
+
+class ArchiveYearView(TemplateView):
+    """The months of a year that have published articles, with how many each."""
+
+    template_name = "articles/archive_year.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        start, end = _archive_date(year, 1, 1), _archive_date(year, 12, 31)
+        published = Article.objects.published()
+        months = list(
+            published.filter(publication_date__range=(start, end))
+            .annotate(month=TruncMonth("publication_date"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("month")
+        )
+        if not months:
+            raise Http404(_("Nothing was published in %(year)s.") % {"year": year})
+        dates = published.values_list("publication_date", flat=True)
+        context.update(
+            year=year,
+            months=months,
+            total=sum(month["count"] for month in months),
+            previous_year=dates.filter(publication_date__lt=start).order_by("-publication_date").first(),
+            next_year=dates.filter(publication_date__gt=end).order_by("publication_date").first(),
+            heading=_("Archive: %(year)s") % {"year": year},
+        )
+        return context
+
+
+class ArchiveMonthView(ArticleListView):
+    """A month's published articles, newest first, with the days that have any."""
+
+    template_name = "articles/archive_month.html"
+
+    def get_range(self):
+        first = _archive_date(self.kwargs["year"], self.kwargs["month"], 1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        return first, following - datetime.timedelta(days=1)
+
+    def get_queryset(self):
+        self.first, self.last = self.get_range()
+        return super().get_queryset().filter(publication_date__range=(self.first, self.last))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["paginator"].count:
+            raise Http404(_("Nothing was published on these dates."))
+        context.update(self.get_archive_context())
+        return context
+
+    def get_archive_context(self):
+        days = (
+            Article.objects.published()
+            .filter(publication_date__range=(self.first, self.last))
+            .values("publication_date")
+            .annotate(count=Count("pk"))
+            .order_by("publication_date")
+        )
+        heading = _("Archive: %(month)s") % {"month": date_format(self.first, "F Y")}
+        return {"month": self.first, "days": list(days), "heading": heading}
+
+
+class ArchiveDayView(ArchiveMonthView):
+    template_name = "articles/archive_day.html"
+
+    def get_range(self):
+        day = _archive_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        return day, day
+
+    def get_archive_context(self):
+        return {"day": self.first, "heading": _("Archive: %(day)s") % {"day": date_format(self.first, "j F Y")}}
