@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from . import search
 from .editor import BodyField
 from .images import LibraryImageField, build_renditions, renditions_are_current, validate_image_file
 from .sanitize import sanitize_html, strip_tags
@@ -199,6 +200,12 @@ class ArticleQuerySet(models.QuerySet):
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position", "id"),
             )
         )
+
+    def search(self, query):
+        """Full-text matches for a reader's query (text or `search.parse_query()`), best first, with `rank`."""
+        if isinstance(query, str):
+            query = search.parse_query(query)
+        return search.search(self, query)
 
 
 class Article(models.Model):
