@@ -152,9 +152,7 @@ SLOT_MAKERS = {
     "research_field": lambda rng, c: c["research_pair"][1],
     "species": lambda rng, c: rng.choice(world.SPECIES),
     "species_plural": lambda rng, c: c["species"] + "s",
-    "official_pair": lambda rng, c: rng.choice(world.OFFICIALS),
-    "official": lambda rng, c: c["official_pair"][0],
-    "official_role": lambda rng, c: c["official_pair"][1],
+    "official": lambda rng, c: rng.choice(world.OFFICIAL_NAMES),
     "resident_pair": lambda rng, c: rng.choice(world.RESIDENTS),
     "resident": lambda rng, c: c["resident_pair"][0],
     "resident_desc": lambda rng, c: c["resident_pair"][1],
@@ -206,6 +204,13 @@ class Slots(dict):
         return value
 
 
+OFFICIALS_BY_KIND = {
+    "council-budget": "city", "tram-works": "city", "housing": "city", "local-election": "city",
+    "court-case": "justice", "weather": "emergency", "results": "regional", "jobs": "regional",
+    "startup": "regional", "energy-bills": "regulator", "summit": "foreign", "foreign-election": "foreign",
+    "foreign-protest": "foreign", "border": "border", "disaster": "rescue", "health-service": "health",
+    "climate": "environment", "festival": "festival", "museum": "museum", "club-news": "club",
+}  # fmt: skip
 SPEAKER_NAMES = {
     "official": "official", "expert": "expert", "resident": "resident", "minister": "minister", "mayor": "mayor",
     "ceo": "ceo", "coach": "coach", "player": "player", "athlete": "athlete", "rower": "rower", "artist": "artist",
@@ -320,14 +325,15 @@ SECTION_SLUGS = list(stories.SECTION_WEIGHTS)
 SECTION_WEIGHT_VALUES = list(stories.SECTION_WEIGHTS.values())
 
 
-def compose(n, *, seed, year):
-    """Demo article number n (1 is the newest)."""
-    rng = random.Random(f"{seed}:{n}")
+def compose(n, *, seed, year, attempt=0):
+    """Demo article number n (1 is the newest); another `attempt` gives another story in the same slot."""
+    rng = random.Random(f"{seed}:{n}:{attempt}" if attempt else f"{seed}:{n}")
     section = rng.choices(SECTION_SLUGS, weights=SECTION_WEIGHT_VALUES)[0]
     kind = rng.choice(stories.KINDS[section])
     angle = rng.choice(kind["angles"])
     ctx = Slots(rng, year)
     ctx["expert"], ctx["expert_role"] = rng.choice(world.EXPERTS[kind["field"]])
+    ctx["official_role"] = rng.choice(world.OFFICIAL_ROLES[OFFICIALS_BY_KIND.get(kind["key"], "government")])
     headline = fill(rng.choice(angle["headlines"]), ctx)
     dateline = angle.get("dateline", DATELINES.get(section, "")).format_map(ctx).upper()
     article = DemoArticle(

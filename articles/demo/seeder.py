@@ -34,6 +34,8 @@ BATCH_SIZE = 1000
 # About 30 stories a day, and never fewer than 120 days: small runs still fill the archive pages.
 ARTICLES_PER_DAY = 30
 MIN_SPAN_DAYS = 120
+HEADLINE_ATTEMPTS = 4
+DISTINCT_HEADLINES = 3000
 
 
 @dataclass
@@ -47,6 +49,13 @@ class Report:
     articles_existing: int = 0
     seconds: float = 0.0
     counts: dict = field(default_factory=dict)
+
+
+def daytime(moment):
+    """Stories go out between early morning and late evening: small-hours times move to the evening before."""
+    if timezone.localtime(moment).hour < 6:
+        return moment - datetime.timedelta(hours=7)
+    return moment
 
 
 def author_slug(name):
@@ -237,6 +246,9 @@ class DemoSeeder:
             self.log(f"Articles: all {self.total:,} demo articles are already there")
             return
         self.span = datetime.timedelta(days=max(MIN_SPAN_DAYS, math.ceil(self.total / ARTICLES_PER_DAY)))
+        self.seen_headlines = set(
+            Article.objects.filter(external_id__startswith=MARKER).values_list("headline", flat=True)
+        )
         self.taken_slugs = set(
             Article.objects.filter(publication_date__isnull=False).values_list("publication_date", "slug")
         )
@@ -253,7 +265,7 @@ class DemoSeeder:
         bump_content_version()
 
     def create_batch(self, numbers):
-        demo = [compose(n, seed=self.seed, year=self.now.year) for n in numbers]
+        demo = [self.compose_fresh(n) for n in numbers]
         rows = [self.article_row(item) for item in demo]
         with transaction.atomic():
             Article.objects.bulk_create(rows)
@@ -285,6 +297,20 @@ class DemoSeeder:
             TaggedArticle.objects.bulk_create(tagged)
             Correction.objects.bulk_create(corrections)
 
+    def compose_fresh(self, n):
+        """Demo article n, with another story in its slot when the headline is already taken.
+
+        The first few thousand headlines can all differ; beyond that the templates repeat themselves
+        and retrying would only cost time (repeats are harmless in a benchmark-sized run).
+        """
+        attempts = HEADLINE_ATTEMPTS if len(self.seen_headlines) < DISTINCT_HEADLINES else 1
+        for attempt in range(attempts):
+            item = compose(n, seed=self.seed, year=self.now.year, attempt=attempt)
+            if item.headline not in self.seen_headlines:
+                break
+        self.seen_headlines.add(item.headline)
+        return item
+
     def article_row(self, item):
         """An unsaved Article for demo article `item`, prepared as Article.save() would prepare it."""
         offset = self.span * ((item.number - 1 + item.jitter) / self.total) + datetime.timedelta(minutes=5)
@@ -298,7 +324,7 @@ class DemoSeeder:
             status = Article.Status.DRAFT if item.status == "draft" else Article.Status.REVIEW
             created_at = self.now - datetime.timedelta(hours=item.jitter * 72)
         else:
-            published_at = self.now - offset
+            published_at = daytime(self.now - offset)
             created_at = published_at - datetime.timedelta(hours=1 + item.jitter * 6)
             if item.updated_hours:
                 updated_at = min(self.now, published_at + datetime.timedelta(hours=item.updated_hours))

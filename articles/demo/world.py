@@ -235,14 +235,25 @@ RESEARCH = [
 ]  # fmt: skip
 SPECIES = ["otter", "white stork", "sturgeon", "wildcat", "beaver", "marsh harrier"]
 
-OFFICIALS = [
-    ("Leyla Nəsirova", "a spokeswoman for the ministry"),
-    ("Martin Crowe", "a spokesman for city hall"),
-    ("Yusif Babayev", "the council’s head of planning"),
-    ("Ingrid Solberg", "the deputy mayor"),
-    ("Hasan Tağıyev", "a senior civil servant"),
-    ("Ruth Kimani", "the district commissioner"),
-]
+OFFICIAL_NAMES = ["Leyla Nəsirova", "Martin Crowe", "Yusif Babayev", "Ingrid Solberg", "Hasan Tağıyev", "Ruth Kimani"]
+# Who speaks for whom, by the kind of story (see compose.OFFICIALS_BY_KIND).
+OFFICIAL_ROLES = {
+    "city": ["a spokesperson for city hall", "the deputy mayor", "the council’s head of planning"],
+    "government": ["a government spokesperson", "a senior civil servant"],
+    "justice": ["a spokesperson for the prosecution service"],
+    "emergency": ["a spokesperson for the emergency services", "the regional fire chief"],
+    "regional": ["a spokesperson for the regional development agency"],
+    "regulator": ["a spokesperson for the energy regulator"],
+    "foreign": ["a spokesperson for the Foreign Ministry"],
+    "border": ["a spokesperson for the border agency"],
+    "rescue": ["the head of the rescue team", "a spokesperson for the Foreign Ministry"],
+    "health": ["a spokesperson for the regional health authority"],
+    "environment": ["a spokesperson for the Environment Ministry"],
+    "festival": ["the festival’s director"],
+    "museum": ["the museum’s director"],
+    "club": ["a spokesperson for the club"],
+}
+
 # Experts by field, so a wildlife story quotes a biologist and not a hospital consultant.
 EXPERTS = {
     "economy": [
