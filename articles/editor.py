@@ -12,9 +12,13 @@ shapes what people can type: articles/sanitize.py stays the authority, on form v
 every save.
 """
 
+from html.parser import HTMLParser
+
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import ValidationError
 from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget
 
@@ -43,6 +47,35 @@ BODY_EXTENSIONS = {
 }
 
 
+class _BodyImages(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def validate_body_images(value):
+    """Images in the body need alt text, unless they come from the library (which requires it itself)."""
+    parser = _BodyImages()
+    parser.feed(value or "")
+    parser.close()
+    for attrs in parser.images:
+        from_library = (attrs.get("data-image-id") or "").strip().isdigit()
+        if not from_library and not (attrs.get("alt") or "").strip():
+            raise ValidationError(
+                _(
+                    "An image in the body has no alt text. Describe it (select the image and edit it), "
+                    "or insert it from the image library."
+                ),
+                code="image_without_alt",
+            )
+
+
 class _NewsroomEditorMixin:
     def get_config(self):
         config = super().get_config()
@@ -61,6 +94,8 @@ class AdminBodyEditorWidget(_NewsroomEditorMixin, AdminProseEditorWidget):
 
 class BodyField(ProseEditorField):
     """HTML body edited with our prose-editor configuration and cleaned by sanitize_html()."""
+
+    default_validators = [validate_body_images]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("config", {"extensions": BODY_EXTENSIONS})

@@ -36,7 +36,9 @@ STORED_AS = {
     "GIF": ("PNG", "png", {"optimize": True}),
     "WEBP": ("WEBP", "webp", {"quality": 90, "method": 4}),
 }
-ACCEPTED_FORMATS = tuple(STORED_AS)
+# Pillow's JPEG reader reports cameras' multi-picture JPEGs as MPO: the first picture is the photo.
+STORED_AS["MPO"] = STORED_AS["JPEG"]
+ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 ACCEPTED_TYPES_TEXT = _("JPEG, PNG, WebP or GIF")
 
 # Widths offered to browsers in srcset; an image is never enlarged past its own width.
@@ -116,6 +118,8 @@ def decode_image(data):
                     raise too_many_pixels
                 probe.verify()
             image = PILImage.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+            if image.format not in STORED_AS:
+                raise UnidentifiedImageError(image.format)
             image.load()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise too_many_pixels from None
@@ -153,8 +157,8 @@ def _to_srgb(image):
 def reencode(image):
     """Pixels only: a new file with EXIF orientation applied and no metadata, comments or extra data."""
     stored_format, extension, options = STORED_AS[image.format]
-    if image.format == "GIF":
-        image.seek(0)  # first frame only
+    if getattr(image, "n_frames", 1) > 1:
+        image.seek(0)  # animations and multi-picture files keep their first frame
     image = ImageOps.exif_transpose(image)
     image = _to_srgb(image)
     if image.mode in ("1", "L") and "transparency" not in image.info:

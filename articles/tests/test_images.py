@@ -155,6 +155,18 @@ def test_animated_gif_keeps_its_first_frame_as_png():
         assert stored.convert("RGB").getpixel((5, 5)) == (255, 0, 0)
 
 
+def test_camera_multi_picture_jpeg_is_stored_as_its_first_picture():
+    first, second = PILImage.new("RGB", (64, 48), (255, 0, 0)), PILImage.new("RGB", (64, 48), (0, 255, 0))
+    buffer = io.BytesIO()
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+
+    image = ImageFactory(file=upload("IMG_0001.JPG", buffer.getvalue()))
+
+    with PILImage.open(image.file) as stored:
+        assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+        assert stored.getpixel((10, 10))[0] > 200
+
+
 def test_exif_orientation_is_applied_and_metadata_dropped():
     image = ImageFactory(file=upload("sideways.jpg", jpeg_with_orientation(6)))
 
@@ -358,7 +370,7 @@ def test_make_renditions_backfills_images_without_them():
 
     image.refresh_from_db()
     assert image.renditions["original"]["webp"]
-    assert "Renditions made for 1 image(s)" in out.getvalue()
+    assert "Renditions recorded for 1 image(s)" in out.getvalue()
 
 
 def test_make_renditions_reports_unknown_ids():

@@ -139,6 +139,20 @@ def test_hostile_body_posted_through_the_admin_is_cleaned(desk):
     assert Article.objects.get(headline="Hostile").body == '<p>Text</p><a rel="noopener noreferrer">x</a>'
 
 
+def test_body_image_without_alt_text_is_a_form_error_and_the_text_is_kept(desk):
+    section = SectionFactory()
+    data = form_values(desk.get(reverse(ADD_URL)))
+    body = '<p>Our story.</p><figure class="image"><img src="https://example.org/chart.png"></figure>'
+    data.update(headline=["Chart without words"], section=[str(section.pk)], body=[body])
+
+    response = desk.post(reverse(ADD_URL), data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "An image in the body has no alt text." in str(response.context["adminform"].form.errors["body"])
+    assert "Our story." in response.content.decode()
+    assert not Article.objects.filter(headline="Chart without words").exists()
+
+
 # The reader's page -------------------------------------------------------------------------------
 
 

@@ -43,7 +43,9 @@ class Command(BaseCommand):
             if number % 25 == 0 or number == total:
                 self.stdout.write(f"{number}/{total} images checked")
         self.stdout.write(
-            self.style.SUCCESS(f"Renditions made for {made} image(s); {skipped} already had them; {failed} failed.")
+            self.style.SUCCESS(
+                f"Renditions recorded for {made} image(s); {skipped} already had them; {failed} failed."
+            )
         )
         if failed:
             raise CommandError(f"{failed} image(s) could not be processed.")
