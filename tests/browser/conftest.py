@@ -11,11 +11,6 @@ import pytest
 
 from .browsing import CHROMIUM, CHROMIUM_ARGS, SKIP_REASON, VIEWPORTS, chromium_available
 
-# Playwright's sync API runs an asyncio event loop in the test thread, so Django believes every ORM call
-# made by the test (factories, assertions) comes from async code and raises SynchronousOnlyOperation.
-# The calls really are synchronous; this is the documented workaround for Playwright + Django tests.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 HERE = Path(__file__).resolve().parent
 
 
@@ -37,15 +32,27 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(SKIP_REASON)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_driver():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as driver:
-        yield driver
+    # Playwright's sync API runs an asyncio event loop in the test thread, so Django believes every ORM
+    # call made by the test (factories, assertions) comes from async code and raises
+    # SynchronousOnlyOperation. The calls really are synchronous; this is the documented workaround for
+    # Playwright + Django tests. Only while the browser tests run: the rest of the suite keeps the check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as driver:
+            yield driver
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(playwright_driver):
     from playwright.sync_api import expect
 
@@ -62,8 +69,6 @@ def _browser_settings(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
-    # Argon2 is slow on purpose; these tests log in many times and test roles, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_main_menu_works_with_the_keyboard_alone(new_page, newsroom, viewport):
     assert tuple(focus_order[0]) == ("Skip to content", "#main")
     start = focus_order.index(list(menu_items[0]))
     assert [tuple(item) for item in focus_order[start : start + len(menu_items)]] == menu_items
-    assert start < 6, f"the menu should come right after the masthead's few links, not after {focus_order[:start]}"
+    assert start < 10, f"the menu should come soon after the masthead's few controls, not after {focus_order[:start]}"
 
     # Back to the menu's "Politics" item with Shift+Tab, then Enter follows it.
     for _ in range(2):

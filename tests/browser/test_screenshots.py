@@ -1,6 +1,7 @@
 """Full-page screenshots of every public page type and the main admin screens, for reviewers.
 
-They are written to docs/screenshots/ (overwritten on every run) as `<page>-<phone|desktop>.png`.
+They are written to docs/screenshots/ (overwritten on every run) as `<page>-<phone|desktop>.png`, for a
+newsroom in Baku so times show their UTC offset as readers would see them.
 """
 
 from pathlib import Path
@@ -39,7 +40,7 @@ def screenshot_folder():
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_screenshots_of_every_public_page_type(new_page, viewport):
+def test_screenshots_of_every_public_page_type(new_page, viewport, baku):
     newsroom = build_newsroom(fillers=24, images=True)
     page = new_page(viewport)
     missing = []
@@ -57,7 +58,7 @@ def test_screenshots_of_every_public_page_type(new_page, viewport):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_screenshots_of_the_admin_login_article_list_and_article_form(new_page, viewport):
+def test_screenshots_of_the_admin_login_article_list_and_article_form(new_page, viewport, baku):
     newsroom = build_newsroom(fillers=12, images=True)
     editor = staff_user("editor", superuser=True, first_name="Elnur", last_name="Huseynov")
     page = new_page(viewport)
