@@ -265,8 +265,9 @@ def _render_uncached(view_func, request, args, kwargs):
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     now = timezone.now()
-    seconds_left = (_local_midnight(now, days=1) - now).total_seconds()
-    _public_headers(response, seconds_left)
+    state = getattr(request, "_content_state", None)  # known when the shared cache is on
+    until = state.bounds(now)[1] if state is not None else _local_midnight(now, days=1)
+    _public_headers(response, (until - now).total_seconds())
     if not response.has_header("ETag"):
         set_response_etag(response)
     return get_conditional_response(request, etag=response.get("ETag"), response=response)

@@ -183,6 +183,8 @@ def wrk(port, path, duration, threads, connections):
             f"-t{threads}",
             f"-c{connections}",
             f"-d{duration}s",
+            "--timeout",
+            "10s",
             "--latency",
             "-H",
             "X-Forwarded-Proto: https",
@@ -237,7 +239,16 @@ def run_mode(mode, env, pages, settings):
             log(f"{mode}: {name:8} {r['rps']:8.0f} req/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms")
         rss_after = server.worker_rss_kb()
         static = static_headers(settings["port"], pages["article"])
-    return {"pages": results, "rss_before": rss_before, "rss_after": rss_after, "static": static}
+        # Search latency without queueing: one connection per worker, so p99 is the server's own time.
+        search = wrk(settings["port"], pages["search"], settings["duration"], 1, settings["workers"])
+        log(f"{mode}: search unqueued: p50 {search['p50']:.1f} ms, p99 {search['p99']:.1f} ms")
+    return {
+        "pages": results,
+        "rss_before": rss_before,
+        "rss_after": rss_after,
+        "static": static,
+        "search_unqueued": search,
+    }
 
 
 def static_headers(port, article_path):
@@ -268,15 +279,14 @@ def verdicts(runs, vendor):
             continue
         ratio = r["rps"] / trivial[mode]
         out.append((f"{mode} {page} ≥ {target}× trivial", f"{ratio:.3f}×", ratio >= target))
-    search = runs["uncached"]["pages"].get("search", {})
-    if vendor == "postgresql" and "p99" in search:
-        out.append(
-            (f"search p99 < {SEARCH_P99_MS} ms (uncached, PostgreSQL)", f"{search['p99']:.1f} ms", search["p99"] < 100)
-        )
-    elif "p99" in search:
-        out.append((f"search p99 < {SEARCH_P99_MS} ms", f"{search['p99']:.1f} ms (SQLite: target is for PG)", None))
+    search = runs["uncached"].get("search_unqueued", {})
+    label = f"search p99 < {SEARCH_P99_MS} ms (uncached, one connection per worker)"
+    if "p99" not in search:
+        out.append((label, "not measured", False))
+    elif vendor == "postgresql":
+        out.append((label, f"{search['p99']:.1f} ms", search["p99"] < SEARCH_P99_MS))
     else:
-        out.append((f"search p99 < {SEARCH_P99_MS} ms", "not measured", False))
+        out.append((label, f"{search['p99']:.1f} ms (SQLite; the target is for PostgreSQL)", None))
     bad = sum(r.get("non_2xx", 0) + r.get("socket_errors", 0) for run in runs.values() for r in run["pages"].values())
     missing = [f"{m}/{p}" for m, run in runs.items() for p, r in run["pages"].items() if "error" in r]
     measured = f"{bad} non-2xx/socket errors" + (f"; not measured: {missing}" if missing else "")
@@ -332,6 +342,12 @@ def render(info, probe, runs, checks, settings):
         "",
         "Worker RSS (KiB) before → after the run: "
         + "; ".join(f"{mode}: {before} → {after}" for mode, (before, after) in rss.items()),
+        "",
+        "Search with one connection per worker (no queueing in front of the workers): "
+        + "; ".join(
+            f"{mode} p50 {run['search_unqueued']['p50']:.1f} ms, p99 {run['search_unqueued']['p99']:.1f} ms"
+            for mode, run in runs.items()
+        ),
         "",
         "## Article page weight (phone-width first view)",
         "",

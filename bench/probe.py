@@ -223,7 +223,8 @@ def explain_listings(client, pages, connection):
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON, SUMMARY ON) " + query["sql"])
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-            plans["latest page 2000"].append({"sql": query["sql"], "plan": plan, "seq_scan": "Seq Scan on" in plan})
+            seq_scan = "Seq Scan on articles_article" in plan
+            plans["latest page 2000"].append({"sql": query["sql"], "plan": plan, "seq_scan": seq_scan})
     return plans
 
 
