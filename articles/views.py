@@ -86,17 +86,17 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Article.objects.published().select_related("section", "lead_image")
-        featured = published.filter(is_featured=True).order_by("-priority", "-published_at", "-id").first()
-        newest = list(published.order_by("-published_at", "-id")[: HOME_LATEST_SIZE + 1])
-        if featured is None and newest:
-            featured = newest[0]
-        latest = [article for article in newest if article != featured][:HOME_LATEST_SIZE]
+        # The lead and the two stories under it: the editors' featured picks by priority.
+        top = list(published.filter(is_featured=True).order_by("-priority", "-published_at", "-id")[:3])
+        newest = list(published.order_by("-published_at", "-id")[: HOME_LATEST_SIZE + 3])
+        if not top and newest:
+            top = [newest[0]]
+        featured, secondary = (top[0] if top else None), top[1:]
+        latest = [article for article in newest if article not in top][:HOME_LATEST_SIZE]
         sections = active_sections(self.request)
-        blocks = section_blocks(published, sections, exclude=featured)
-        prefetch_related_objects(
-            [a for a in [featured, *latest, *(a for _s, items in blocks for a in items)] if a], BYLINES
-        )
-        context.update(featured=featured, latest=latest, section_blocks=blocks)
+        blocks = section_blocks(published, sections, exclude=top)
+        prefetch_related_objects([*top, *latest, *(a for _s, items in blocks for a in items)], BYLINES)
+        context.update(featured=featured, secondary=secondary, latest=latest, section_blocks=blocks)
         return context
 
 
@@ -115,8 +115,8 @@ def section_blocks(published, sections, *, exclude=None):
     """[(section, its newest HOME_SECTION_BLOCK_SIZE articles)] in navigation order, in one query."""
     if not sections:
         return []
-    if exclude is not None:
-        published = published.exclude(pk=exclude.pk)
+    if exclude:
+        published = published.exclude(pk__in=[article.pk for article in exclude])
     ordering = ("-published_at", "-id")
     if connection.features.supports_slicing_ordering_in_compound:
         # One small index scan per section (article_section_idx), glued with UNION ALL.
