@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -284,6 +284,9 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # States in which the article has had a public address, which must keep working when it moves.
+    ONCE_PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED, Status.ARCHIVED)
+
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", _("Can publish, schedule, unpublish and feature articles"))]
@@ -326,7 +329,12 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, expected_version=None, **kwargs):
+        """Sanitise, slug, count the save in `version`, and keep old addresses working.
+
+        `expected_version` is the version an editor loaded: a save over someone else's newer one
+        raises EditConflict instead of silently overwriting it.
+        """
         self.body = sanitize_html(self.body)
         self.headline = self.headline.replace("\x00", "").strip()
         self.slug = make_slug(self.slug or self.headline, max_length=SLUG_MAX_LENGTH, fallback="article")
@@ -338,8 +346,13 @@ class Article(models.Model):
             )  # fmt: skip
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body", "slug", "publication_date", "modified_at"}
-        super().save(*args, **kwargs)
+            kwargs["update_fields"] = {*update_fields, "body", "slug", "publication_date", "modified_at", "version"}
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        with transaction.atomic(using=using):
+            stored = self._lock_stored_row(using, expected_version)
+            super().save(*args, **kwargs)
+            if stored is not None:
+                self._keep_old_address(stored)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at or timezone.now())
@@ -405,6 +418,43 @@ class Article(models.Model):
         self.modified_by = user or self.modified_by
         self.save()
 
+    def submit_for_review(self, *, user=None):
+        self.status = self.Status.REVIEW
+        self.modified_by = user or self.modified_by
+        self.save()
+
+    # Saving helpers ------------------------------------------------------
+
+    def _lock_stored_row(self, using, expected_version):
+        """Lock the stored row for this save and count the save; returns what the address was built from."""
+        if self._state.adding or self.pk is None:
+            return None
+        stored = (
+            Article._base_manager.using(using)
+            .select_for_update()
+            .filter(pk=self.pk)
+            .values("version", "status", "slug", "publication_date")
+            .first()
+        )
+        if stored is None:
+            return None
+        if expected_version is not None and stored["version"] != expected_version:
+            raise EditConflict(self, stored_version=stored["version"])
+        self.version = stored["version"] + 1
+        return stored
+
+    def _keep_old_address(self, stored):
+        """A story that has been public keeps its old URL as a 301 when its slug or date changes."""
+        if stored["status"] not in self.ONCE_PUBLIC_STATUSES or stored["publication_date"] is None:
+            return
+        if (stored["slug"], stored["publication_date"]) == (self.slug, self.publication_date):
+            return
+        day = stored["publication_date"]
+        old_path = reverse(
+            "articles:detail", kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": stored["slug"]}
+        )
+        Redirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+
     def get_preview_url(self):
         token = signing.dumps({"a": self.pk}, salt="articles.preview", compress=True)
         return reverse("articles:preview", kwargs={"token": token})
@@ -461,6 +511,15 @@ class Redirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+class EditConflict(Exception):
+    """Someone else saved the article after this copy was loaded."""
+
+    def __init__(self, article, *, stored_version):
+        super().__init__(f"Article {article.pk} is at version {stored_version}, not the one this edit started from.")
+        self.article = article
+        self.stored_version = stored_version
 
 
 def join_names(names):
