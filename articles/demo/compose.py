@@ -147,7 +147,8 @@ SLOT_MAKERS = {
     "institute_short": lambda rng, c: tag_name(c["institute"]).replace(
         "University of Ardenport", "Ardenport University"
     ),
-    "research_pair": lambda rng, c: rng.choice(world.RESEARCH),
+    # Research and institute match, whichever a template asks for first.
+    "research_pair": lambda rng, c: rng.choice([r for r in world.RESEARCH if r[2] == c["institute"]]),
     "research": lambda rng, c: c["research_pair"][0],
     "research_field": lambda rng, c: c["research_pair"][1],
     "species": lambda rng, c: rng.choice(world.SPECIES),
@@ -333,6 +334,8 @@ def compose(n, *, seed, year, attempt=0):
     angle = rng.choice(kind["angles"])
     ctx = Slots(rng, year)
     ctx["expert"], ctx["expert_role"] = rng.choice(world.EXPERTS[kind["field"]])
+    if "institute" in angle or "institute" in kind:  # the body behind this kind of story
+        ctx["institute"] = angle.get("institute") or kind["institute"]
     ctx["official_role"] = rng.choice(world.OFFICIAL_ROLES[OFFICIALS_BY_KIND.get(kind["key"], "government")])
     headline = fill(rng.choice(angle["headlines"]), ctx)
     dateline = angle.get("dateline", DATELINES.get(section, "")).format_map(ctx).upper()

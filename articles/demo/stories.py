@@ -1326,6 +1326,7 @@ SCIENCE = [
     },
     {
         "key": "climate",
+        "institute": "the University of Ardenport",
         "field": "science",
         "tags": ["Climate", "Environment", "{region}"],
         "angles": [
@@ -1337,7 +1338,7 @@ SCIENCE = [
                 "deks": ["Scientists say the pace of change has surprised them."],
                 "ledes": [
                     "The glaciers of the northern highlands have lost {percent} per cent of their ice in ten years, "
-                    "according to a study by {institute}, far faster than earlier forecasts.",
+                    "according to a study by the University of Ardenport, far faster than earlier forecasts.",
                 ],
                 "paragraphs": [
                     "The researchers used satellite images and measurements taken on foot by generations of mountain "
@@ -1384,6 +1385,7 @@ SCIENCE = [
     },
     {
         "key": "wildlife",
+        "institute": "the Meridian Marine Laboratory",
         "field": "science",
         "tags": ["Wildlife", "Nature", "{species_cap}"],
         "angles": [
@@ -1398,7 +1400,8 @@ SCIENCE = [
                     "conservationists call a sign that years of work to clean up the rivers is paying off.",
                 ],
                 "paragraphs": [
-                    "The sighting was confirmed by a camera trap set up by {institute} near {town}.",
+                    "The sighting was confirmed by a camera trap set up by the Meridian Marine Laboratory near "
+                    "{town}.",
                     "Anyone who sees one is asked to report it, with a photograph if possible.",
                 ],
                 "quotes": [("researcher", "When we saw the footage, there was a lot of shouting in the office.")],
@@ -1428,17 +1431,19 @@ SCIENCE = [
     },
     {
         "key": "space-tech",
+        "institute": "the Halvik Institute of Technology",
         "field": "science",
-        "tags": ["Technology", "Space", "{institute_tag}"],
+        "tags": ["Technology", "Space", "Halvik Institute of Technology"],
         "angles": [
             {
                 "headlines": [
                     "Meridia’s first satellite to launch in {year_next}",
-                    "Students at {institute_short} build weather satellite",
+                    "Students in Halvik build weather satellite",
                 ],
                 "deks": ["The satellite, the size of a shoebox, will monitor crops and floods."],
                 "ledes": [
-                    "A satellite built by students at {institute} will be launched in {year_next}, making it the "
+                    "A satellite built by students at the Halvik Institute of Technology will be launched in "
+                    "{year_next}, making it the "
                     "first Meridian-made spacecraft to reach orbit.",
                 ],
                 "paragraphs": [
@@ -1453,6 +1458,7 @@ SCIENCE = [
                 ],
             },
             {
+                "institute": "the National Observatory",
                 "headlines": [
                     "National Observatory spots comet visible from Ardenport",
                     "How to see the comet over Ardenport this week",

@@ -227,12 +227,17 @@ INSTITUTES = [
     "the University of Ardenport", "the Halvik Institute of Technology", "the Meridian Marine Laboratory",
     "the Tarrow Agricultural College", "the National Observatory",
 ]  # fmt: skip
+# (topic, field, institute): each institute researches what it plausibly would.
 RESEARCH = [
-    ("a blood test for early lung disease", "medicine"), ("a drought-resistant strain of barley", "agriculture"),
-    ("cheaper sodium batteries", "energy"), ("the decline of the Saltmarsh otter", "wildlife"),
-    ("microplastics in the Tarrow river", "pollution"), ("sleep and exam results in teenagers", "health"),
-    ("a comet passing close to the Sun", "astronomy"), ("a new antibiotic from harbour mud", "medicine"),
-]  # fmt: skip
+    ("a blood test for early lung disease", "medicine", "the University of Ardenport"),
+    ("sleep and exam results in teenagers", "health", "the University of Ardenport"),
+    ("cheaper sodium batteries", "energy", "the Halvik Institute of Technology"),
+    ("microplastics in the Tarrow river", "pollution", "the Halvik Institute of Technology"),
+    ("the decline of the Saltmarsh otter", "wildlife", "the Meridian Marine Laboratory"),
+    ("a new antibiotic from harbour mud", "medicine", "the Meridian Marine Laboratory"),
+    ("a drought-resistant strain of barley", "agriculture", "the Tarrow Agricultural College"),
+    ("a comet passing close to the Sun", "astronomy", "the National Observatory"),
+]
 SPECIES = ["otter", "white stork", "sturgeon", "wildcat", "beaver", "marsh harrier"]
 
 OFFICIAL_NAMES = ["Leyla Nəsirova", "Martin Crowe", "Yusif Babayev", "Ingrid Solberg", "Hasan Tağıyev", "Ruth Kimani"]
