@@ -32,6 +32,7 @@ from ..services import (
     transition_message,
 )
 from ..templatetags.newsroom import newsroom_time
+from .widgets import SafeAutocompleteMixin
 
 # A revision holds the whole story: the article row (section, lead image, status, times) and the rows
 # that belong to it alone — byline in order, tags, corrections. Shared records (authors, sections,
@@ -57,7 +58,7 @@ def workflow_action(request):
     return next((action for name, action in WORKFLOW_BUTTONS.items() if name in request.POST), None)
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleAuthor
     extra = 1
     autocomplete_fields = ["author"]
@@ -124,7 +125,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "byline", "state", "published_at"]
     list_filter = [StateFilter, "status", "section", AuthorFilter, "is_featured", "source"]

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Author, Section
+from .widgets import SafeAutocompleteMixin
 
 
 @admin.register(Section)
@@ -24,7 +25,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "job_title", "is_active", "article_count"]
     list_filter = ["is_active"]
     search_fields = ["name", "job_title", "email"]
