@@ -25,7 +25,7 @@ NEWS_LIMIT = 1000
 
 
 class NewsroomSitemap(Sitemap):
-    limit = 2000
+    limit = 1000
 
     def __init__(self, request=None):
         self.request = request
