@@ -1,7 +1,8 @@
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from ..cache import content_state, fragment
 from ..models import Article
@@ -69,3 +70,15 @@ def latest_box(context, count=6, exclude=None):
     )
     exclude_pk = getattr(exclude, "pk", None)
     return {"latest_articles": [a for a in newest if a.pk != exclude_pk][:count], "request": request}
+
+
+@register.filter
+def with_dateline(body, dateline):
+    """Run the dateline into the first paragraph: “BAKU — The council voted…”."""
+    body = conditional_escape(body)  # already-safe HTML (the sanitised body) passes through unchanged
+    if not dateline:
+        return body
+    label = format_html('<span class="dateline">{} —</span> ', dateline)
+    if body.startswith("<p>"):
+        return mark_safe(f"<p>{label}{body[3:]}")  # both parts are escaped or sanitised
+    return mark_safe(f"<p>{label}</p>{body}")

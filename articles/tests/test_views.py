@@ -179,3 +179,11 @@ def test_wordpress_plain_permalink_on_the_home_page_redirects(client):
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == article.get_absolute_url()
     assert unknown.status_code == HTTPStatus.OK
+
+
+def test_dateline_runs_into_the_first_paragraph_and_is_escaped(client):
+    article = ArticleFactory(live=True, dateline="BAKU <b>", body="<p>The council voted.</p><p>More.</p>")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<p><span class="dateline">BAKU &lt;b&gt; —</span> The council voted.</p>' in html
