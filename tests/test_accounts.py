@@ -1,8 +1,5 @@
 """Accounts: login throttling per user and address, staff unlock, no user enumeration, configurable admin path."""
 
-import os
-import subprocess
-import sys
 from http import HTTPStatus
 from pathlib import Path
 
@@ -14,6 +11,7 @@ from django.test import RequestFactory
 
 from articles.tests.factories import AuthorFactory, UserFactory
 from newsroom.middleware import client_ip
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -168,22 +166,7 @@ def test_sessions_expire_after_the_configured_age(client, editor):
 
 def test_admin_path_is_configurable():
     code = "from django.urls import reverse; print(reverse('admin:index'))"
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DEBUG": "1",
-        "DATABASE_URL": "sqlite:///:memory:",
-        "ADMIN_URL": "desk-7f3a/",
-    }
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_manage("shell", "-c", code, DEBUG="1", DATABASE_URL="sqlite:///:memory:", ADMIN_URL="desk-7f3a/")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "/desk-7f3a/"

@@ -2,9 +2,6 @@
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from http import HTTPStatus
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from articles import views
 from articles.tests.factories import UserFactory
 from newsroom.logging import JsonFormatter, RequestIdFilter
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -101,22 +99,8 @@ def test_the_configured_logging_writes_json_lines_to_stderr():
         "from django.core.management import call_command; call_command('migrate', verbosity=0); "
         "from django.test import Client; c = Client(); c.get('/healthz'); c.get('/no-such-page/')"
     )
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DEBUG": "1",
-        "DATABASE_URL": "sqlite:///:memory:",
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "INFO",
-    }
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_manage(
+        "shell", "-c", code, DEBUG="1", DATABASE_URL="sqlite:///:memory:", LOG_FORMAT="json", LOG_LEVEL="INFO"
     )
 
     assert result.returncode == 0, result.stderr

@@ -1,10 +1,7 @@
 """Production settings: `check --deploy` is clean, the dev key is refused, and every response carries the headers."""
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 from http import HTTPStatus
 from pathlib import Path
 
@@ -14,23 +11,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from articles.tests.factories import ArticleFactory, UserFactory
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def run_manage(*args, **env):
-    """manage.py in a clean environment. Variables given here win over a developer's .env file."""
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), **env}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def production_env(**extra):
