@@ -27,7 +27,7 @@ run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "Model changes without migrations: run makemigrations" && exit 1)
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "Model changes without migrations: run makemigrations" && exit 1)
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
