@@ -56,6 +56,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Daily Ledger")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
+# PostgreSQL text search configuration used for stemming (e.g. "english", "russian", "simple").
+NEWSROOM_SEARCH_CONFIG = os.environ.get("NEWSROOM_SEARCH_CONFIG", "english")
 # Absolute links in feeds, sitemaps and structured data; empty means "the request's own scheme and host".
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
