@@ -52,6 +52,8 @@ def test_screenshots_of_every_public_page_type(new_page, viewport, baku):
             continue
         assert response.status == (404 if name == "404" else 200), name
         expect(page.locator("h1")).to_have_count(1)
+        if name == "article":
+            expect(page.locator(".article__time time").first).to_contain_text("(UTC+04:00)")
         assert shoot(page, name, viewport).stat().st_size > 0
 
     assert missing in ([], ["search"])
