@@ -98,4 +98,9 @@ def strip_tags(html):
     """Plain text of an HTML fragment (summaries, meta descriptions)."""
     if not html:
         return ""
+    # Block boundaries become spaces, so "<p>Tuesday.</p><p>Opposition" doesn't read "Tuesday.Opposition".
+    html = _BLOCK_BOUNDARY.sub(r" \g<0>", html)
     return " ".join(htmllib.unescape(nh3.clean(html, tags=set())).split())
+
+
+_BLOCK_BOUNDARY = re.compile(r"<(?:/?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|div|tr|td|th)\b|br\b)", re.I)

@@ -82,3 +82,20 @@ def with_dateline(body, dateline):
     if body.startswith("<p>"):
         return mark_safe(f"<p>{label}{body[3:]}")  # both parts are escaped or sanitised
     return mark_safe(f"<p>{label}</p>{body}")
+
+
+@register.filter
+def short_time(value):
+    """`15:50` today, `26 Nov 15:50` before today (newsroom time zone)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "j M H:i")
+
+
+@register.filter
+def initials(name):
+    """“Səbinə Əliyeva” → “SƏ”: the stand-in for a missing portrait."""
+    return "".join(word[0] for word in str(name).split()[:2] if word).upper()

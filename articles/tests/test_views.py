@@ -187,3 +187,22 @@ def test_dateline_runs_into_the_first_paragraph_and_is_escaped(client):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert '<p><span class="dateline">BAKU &lt;b&gt; —</span> The council voted.</p>' in html
+
+
+def test_authors_without_portraits_get_initials(client):
+    author = AuthorFactory(name="Səbinə Əliyeva")
+
+    assert '<span class="avatar-placeholder" aria-hidden="true">SƏ</span>' in client.get("/authors/").content.decode()
+    assert "avatar-placeholder--large" in client.get(author.get_absolute_url()).content.decode()
+
+
+def test_latest_box_dates_stories_from_before_today(client):
+    import datetime
+
+    old = ArticleFactory(status="published", published_at=datetime.datetime(2024, 3, 5, 9, 30, tzinfo=datetime.UTC))
+    article = ArticleFactory(live=True)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert old.headline in html
+    assert ">5 Mar 09:30</time>" in html
