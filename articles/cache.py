@@ -21,6 +21,7 @@ import hashlib
 import logging
 import secrets
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -221,6 +222,39 @@ class CountCachingPaginator(Paginator):
 # Readers' pages ------------------------------------------------------------------------------------------
 
 
+class _LocalPages:
+    """The most recently served pages of this worker, so a hit need not fetch ~40 kB from Redis each time.
+
+    Bounded (LRU, PAGE_CACHE_LOCAL_ENTRIES), so a worker's memory stays flat; entries are only used when
+    their version is the shared cache's current one, so they are exactly as fresh as the shared entries.
+    """
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > settings.PAGE_CACHE_LOCAL_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+_local_pages = _LocalPages()
+
+
 def is_reader_request(request):
     """Anonymous GET or HEAD: the only requests whose pages are shared between people."""
     if request.method not in ("GET", "HEAD"):
@@ -282,10 +316,15 @@ def _page_key(request, params):
 def _render_cached(view_func, request, args, kwargs, params):
     now = timezone.now()
     key = _page_key(request, params)
-    # One round trip for a hit: the version and the page together. An entry holds the version it was
-    # rendered under, so a bump makes every entry stale without touching them.
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
+    # An entry holds the version it was rendered under, so a bump makes every entry stale without touching
+    # them. A hit costs one small round trip (the version) when this worker holds the page in memory, else
+    # two (the version, then the page from the shared cache).
+    version = cache.get(VERSION_KEY)
+    entry = _local_pages.get(key) if version is not None else None
+    if entry is None or entry["version"] != version:
+        entry = cache.get(key) if version is not None else None
+        if entry is not None and entry["version"] == version:
+            _local_pages.put(key, entry)
     if version is not None and entry is not None and entry["version"] == version and entry["until"] > now:
         response = HttpResponse(entry["content"], content_type=entry["content_type"])
         for header, value in entry["headers"].items():
@@ -325,6 +364,7 @@ def _render_cached(view_func, request, args, kwargs, params):
             "until": until,
         }
         cache.set(key, entry, timeout=max(1, int((until - now).total_seconds())))
+        _local_pages.put(key, entry)
         response["X-Page-Cache"] = "miss"
     return _finish(request, response, etag, last_modified, until, now)
 

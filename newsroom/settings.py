@@ -158,6 +158,8 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL and not TEST
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
+# Pages each worker also keeps in memory (checked against the shared version on every request).
+PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 200)
 # `make bench` only: a trivial view at /bench/trivial/ to measure the framework's own cost against.
 BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)
 

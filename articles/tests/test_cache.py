@@ -36,8 +36,10 @@ pytestmark = pytest.mark.django_db
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
     page_cache._memo.clear()
+    page_cache._local_pages.clear()
     yield
     page_cache._memo.clear()
+    page_cache._local_pages.clear()
 
 
 def get(client, url, **headers):
@@ -439,3 +441,23 @@ def test_caching_recovers_when_redis_returns(client, settings, private_redis):
     assert get(client, url)["X-Page-Cache"] == "miss"
     assert get(client, url)["X-Page-Cache"] == "hit"
     cache.clear()
+
+
+def test_pages_held_in_worker_memory_are_bounded(client, settings):
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 2
+    section = SectionFactory()
+    ArticleFactory(live=True, section=section)
+    for url in ["/", "/latest/", section.get_absolute_url()]:
+        get(client, url)
+
+    assert len(page_cache._local_pages._entries) == 2
+
+
+def test_a_bump_from_another_process_makes_pages_in_worker_memory_stale(client):
+    article = ArticleFactory(live=True, headline="Original")
+    get(client, "/")
+    Article.objects.filter(pk=article.pk).update(headline="Changed elsewhere")
+
+    page_cache.bump_content_version()  # as another worker's save would
+
+    assert "Changed elsewhere" in html(get(client, "/"))
