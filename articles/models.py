@@ -320,6 +320,8 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="article_section_published_idx",
             ),
+            # The admin changelist's default order (every status) and its date hierarchy's MIN/MAX.
+            models.Index(fields=["-published_at", "-id"], name="article_admin_order_idx"),
             # The next embargo to lift (articles/cache.py), among the few articles that have one.
             models.Index(
                 fields=["embargo_until"], condition=Q(embargo_until__isnull=False), name="article_embargo_idx"

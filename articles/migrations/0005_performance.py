@@ -24,6 +24,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="article",
+            index=models.Index(fields=["-published_at", "-id"], name="article_admin_order_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="article",
             index=models.Index(
                 condition=models.Q(("embargo_until__isnull", False)),
                 fields=["embargo_until"],
