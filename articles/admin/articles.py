@@ -4,7 +4,8 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db import connections
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
+from .. import search as search_index
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleAuthor, Author, Correction, EditConflict, Tag, TaggedArticle
 from ..services import (
@@ -42,6 +44,9 @@ for _model in (ArticleAuthor, Correction, TaggedArticle):
         reversion.register(_model)
 if not reversion.is_registered(Article):
     reversion.register(Article, follow=["article_authors", "corrections", "taggedarticle_set"])
+
+# Body matches considered by the changelist search (newest first).
+ADMIN_SEARCH_LIMIT = 5000
 
 # Submit buttons on the change form, by their `name`.
 WORKFLOW_BUTTONS = {
@@ -159,6 +164,26 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
     ]
 
     # Who sees and edits what --------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        """Headline and dek by substring; the body through the full-text index.
+
+        A substring match over every body (ILIKE '%word%') reads the whole table: over a second at
+        100,000 articles. Bodies match whole words (with stemming); `word*` matches a prefix.
+        """
+        words = search_term.split()
+        if not words:
+            return queryset, False
+        if connections[queryset.db].vendor not in ("postgresql", "sqlite"):
+            return super().get_search_results(request, queryset, search_term)
+        in_text = Q()
+        for word in words:
+            in_text &= Q(headline__icontains=word) | Q(dek__icontains=word)
+        parsed = search_index.parse_query(search_term)
+        if parsed:
+            body_matches = search_index.search(Article.objects.all(), parsed, limit=ADMIN_SEARCH_LIMIT)
+            in_text |= Q(pk__in=body_matches.values("pk"))
+        return queryset.filter(in_text), False
 
     def get_queryset(self, request):
         queryset = (

@@ -276,3 +276,18 @@ def test_text_in_any_script_survives_a_round_trip_through_the_form(editor):
     article.refresh_from_db()
     assert article.headline == "Bakıda güclü yağış — “xəbərdarlıq”"
     assert article.dek == "Шторм 和 عاصفة 🌧"
+
+
+def test_changelist_search_finds_words_in_the_body_of_drafts_too(editor):
+    ArticleFactory(headline="Council meets", body="<p>The harbourmaster resigned on Tuesday.</p>")
+    ArticleFactory(live=True, headline="Harbour plans", body="<p>Nothing else.</p>")
+    ArticleFactory(live=True, headline="Unrelated", body="<p>Weather.</p>")
+    client = logged_in(editor)
+
+    by_body = client.get(changelist_url(), {"q": "harbourmaster"})
+    by_prefix = client.get(changelist_url(), {"q": "harbour*"})
+    by_headline_fragment = client.get(changelist_url(), {"q": "arbou"})
+
+    assert [a.headline for a in by_body.context["cl"].result_list] == ["Council meets"]
+    assert {a.headline for a in by_prefix.context["cl"].result_list} == {"Council meets", "Harbour plans"}
+    assert [a.headline for a in by_headline_fragment.context["cl"].result_list] == ["Harbour plans"]
