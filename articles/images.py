@@ -12,6 +12,7 @@ Renditions (several widths, WebP plus a JPEG or PNG fallback, in the original sh
 and their names and sizes are kept on `Image.renditions` so pages render them without a query.
 """
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.text import slugify
@@ -291,4 +293,14 @@ def renditions_are_current(image):
 
 
 def rendition_url(name):
+    """The rendition's URL; a file-system storage's URLs are memoised (pages list hundreds of them)."""
+    storage = getattr(thumbnail_default_storage, "_wrapped", None)  # set up by the first url() call
+    if isinstance(storage, FileSystemStorage) and type(storage).url is FileSystemStorage.url:
+        return _file_system_url(storage.base_url, storage, name)
     return thumbnail_default_storage.url(name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _file_system_url(base_url, storage, name):
+    # base_url is part of the key, so a changed MEDIA_URL (override_settings) never reuses an old URL.
+    return storage.url(name)

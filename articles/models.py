@@ -1,9 +1,13 @@
+import functools
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import models, router, transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -178,6 +182,18 @@ class TaggedArticle(TaggedItemBase):
         unique_together = [("content_object", "tag")]
         # A tag's articles as an index-only scan (tag listings, related articles).
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
+
+
+@functools.lru_cache(maxsize=4096)
+def _article_url(year, month, day, slug, script_prefix, urlconf):
+    """reverse() of an article's address; the prefix and URLconf are in the key (see clear_url_memo)."""
+    return reverse("articles:detail", kwargs={"year": year, "month": month, "day": day, "slug": slug})
+
+
+@receiver(setting_changed)
+def clear_url_memo(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "TIME_ZONE", "USE_TZ"}:
+        _article_url.cache_clear()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -358,10 +374,8 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={"year": local.year, "month": local.month, "day": local.day, "slug": self.slug},
-        )
+        # Cards call this several times per page; the reverse() result is memoised per address.
+        return _article_url(local.year, local.month, local.day, self.slug, get_script_prefix(), get_urlconf())
 
     # Reading rules -------------------------------------------------------
 

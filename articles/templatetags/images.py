@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from ..images import rendition_url
@@ -54,6 +55,38 @@ def picture_data(image, ratio="original"):
         webp_srcset=_srcset(entry.get("webp") or []),
         fallback_type=entry.get("fallback_type", ""),
     )
+
+
+@register.simple_tag(takes_context=True)
+def picture(context, **given):
+    """image.html's markup in one tag: `{% picture image=… ratio=… sizes=… %}`; what is not given comes from
+    the context, as it would in an `{% include %}` (loading, alt…). Cards render dozens of these per page."""
+
+    def value(name):
+        return given[name] if name in given else context.get(name, "")
+
+    image = value("image")
+    pic = picture_data(image, value("ratio"))
+    sizes = conditional_escape(value("sizes") or "100vw")
+    loading = value("loading") or "lazy"
+    alt = value("alt") or image.alt
+    parts = []
+    if pic.webp_srcset:
+        parts.append(
+            f'<picture><source type="image/webp" srcset="{conditional_escape(pic.webp_srcset)}" sizes="{sizes}">'
+        )
+    parts.append(f'<img src="{conditional_escape(pic.src)}"')
+    if pic.srcset:
+        parts.append(f' srcset="{conditional_escape(pic.srcset)}" sizes="{sizes}"')
+    if pic.width and pic.height:
+        parts.append(f' width="{conditional_escape(pic.width)}" height="{conditional_escape(pic.height)}"')
+    parts.append(f' alt="{conditional_escape(alt)}" loading="{conditional_escape(loading)}" decoding="async"')
+    if loading == "eager":
+        parts.append(' fetchpriority="high"')
+    parts.append(">")
+    if pic.webp_srcset:
+        parts.append("</picture>")
+    return mark_safe("".join(parts))  # every value above is escaped
 
 
 def _attributes(tag):

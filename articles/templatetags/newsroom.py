@@ -1,8 +1,11 @@
+import functools
+
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..cache import content_state, fragment
 from ..models import Article
@@ -24,7 +27,13 @@ def newsroom_time(value):
     """`12 December 2013 15:50 (UTC+04:00)` in the newsroom's time zone."""
     if not value:
         return ""
-    local = timezone.localtime(value)
+    return _newsroom_time(value, timezone.get_current_timezone(), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _newsroom_time(value, zone, language):
+    # Listings show dozens of these per page; the zone and language are in the key.
+    local = timezone.localtime(value, zone)
     return f"{date_format(local, 'j F Y H:i')} ({utc_offset(local)})"
 
 
