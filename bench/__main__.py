@@ -11,10 +11,21 @@ Environment (all optional):
                           and the db is flushed)
     BENCH_DURATION        seconds of load per page (default 10), BENCH_THREADS (2), BENCH_CONNECTIONS (16)
     BENCH_PORT            gunicorn port (default 8117)
+    BENCH_LOAD_DURATION   seconds of the readers-under-load step (default 60; see below)
+    BENCH_ONLY_LOAD       1: only the readers-under-load step. Seeding is skipped when the database already
+                          holds BENCH_ARTICLES articles, there are no wrk runs, and the section goes to
+                          bench/results/load.md (latest.md is left alone).
 
 Each page is loaded by wrk, a separate process, for BENCH_DURATION seconds: first with no page cache (no
 Redis), then with Redis. The table (and whether each target of issue 8 is met) is printed and written to
 bench/results/latest.md, with EXPLAIN plans of the listing queries in bench/results/explain.md.
+
+Then (issue 9, point 6) bench/load.py, the shared load script, holds 64 concurrent readers for
+BENCH_LOAD_DURATION seconds against gunicorn with Redis while an editor publishes and edits articles through
+the ORM (in a child process with the server's DATABASE_URL and REDIS_URL, so its writes reach the same
+database and invalidate the same page cache; its articles are deleted afterwards). Its section in
+latest.md reports statuses, 5xx, connection errors and how long new articles took to show. It needs
+PostgreSQL (concurrent writes); on SQLite the section says so and nothing is run.
 """
 
 import datetime
@@ -112,6 +123,18 @@ def machine():
         "django": django.get_version(),
         "kernel": platform.release(),
     }
+
+
+def count_articles(env):
+    output = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", "from articles.models import Article; print(Article.objects.count())"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(output.split()[-1])
 
 
 # Serving ----------------------------------------------------------------------------------------------------
@@ -265,6 +288,106 @@ def static_headers(port, article_path):
     }
 
 
+# Readers under load while an editor publishes (issue 9, point 6) -------------------------------------------
+
+LOAD_READERS = 64
+LOAD_VISIBLE_WITHIN = 1.0
+LOAD_HEADING = "## Readers under load while an editor publishes (issue 9)"
+
+# In a child process: the editor calls django.setup() with the server's settings (DATABASE_URL, REDIS_URL).
+LOAD_CHILD = """
+import json, sys
+from bench import load
+summary = load.run(sys.argv[1], readers=int(sys.argv[2]), duration=float(sys.argv[3]), editor=True,
+                   visible_within=float(sys.argv[4]))
+summary["problems"] = load.problems(summary, visible_within=float(sys.argv[4]))
+with open(sys.argv[5], "w") as out:
+    json.dump(summary, out)
+"""
+
+
+def run_load(env, settings, vendor, tmp):
+    """bench/load.py against gunicorn with Redis: readers plus an editor; the summary dict (or why not run)."""
+    if vendor != "postgresql":
+        return {"skipped": "needs PostgreSQL (concurrent writes: the editor writes while readers read)"}
+    summary_path = tmp / "load.json"
+    log(
+        f"load: {LOAD_READERS} readers for {settings['load_duration']:.0f} s while an editor publishes and edits "
+        f"(gunicorn, {settings['workers']} workers, Redis)"
+    )
+    # Plain http on loopback, as behind a proxy that terminates TLS: no redirect to https.
+    env = {**env, "SECURE_SSL_REDIRECT": "0", "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    with Server(env, settings["port"], settings["log"]):
+        subprocess.run(
+            [
+                PYTHON,
+                "-c",
+                LOAD_CHILD,
+                f"http://127.0.0.1:{settings['port']}",
+                str(LOAD_READERS),
+                str(settings["load_duration"]),
+                str(LOAD_VISIBLE_WITHIN),
+                str(summary_path),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=settings["load_duration"] + 180,
+        )
+    summary = json.loads(summary_path.read_text())
+    log(
+        f"load: {summary['requests']:,} requests ({summary['requests_per_second']:,.0f}/s), "
+        f"{summary['server_errors']} 5xx, connection errors {summary['connection_errors'] or 0}, "
+        f"{summary['publications']} publications, worst time to visible {summary['visible_within_s']} s"
+    )
+    return summary
+
+
+def render_load(load, settings):
+    lines = [LOAD_HEADING, ""]
+    if "skipped" in load:
+        return lines + [f"Not run: {load['skipped']}.", ""]
+    latency = load["latency_ms"]
+    errors = sum(load["connection_errors"].values())
+    worst = load["visible_within_s"]
+    shown = f"{worst:.3f} s" if worst is not None else "—"
+    visible_met = not load["never_visible"] and not load["late"] and not load["editor_errors"] and worst is not None
+    lines += [
+        f"bench/load.py: {load['readers']} concurrent readers (one keep-alive connection each, {load['paths']} reader "
+        f"pages: home, /latest/, /authors/, sections, articles) for {load['seconds']} s against gunicorn "
+        f"({settings['workers']} sync workers, REDIS_URL set, page cache on), while an editor published a new "
+        "article every 3 s through the ORM and then edited its headline. Time to visible: the latest moment, "
+        "after the change, at which a reader *sent* a request whose answer still lacked it (queueing does not "
+        "count).",
+        "",
+        "| measure | value |",
+        "| --- | ---: |",
+        f"| requests | {load['requests']:,} |",
+        f"| req/s | {load['requests_per_second']:,.1f} |",
+        "| statuses | " + ", ".join(f"{code}: {n:,}" for code, n in load["statuses"].items()) + " |",
+        f"| 5xx | {load['server_errors']} |",
+        "| connection errors | "
+        + (", ".join(f"{name}: {n}" for name, n in load["connection_errors"].items()) or "0")
+        + " |",
+        f"| latency p50 / p95 / p99 / max ms | {latency['p50']} / {latency['p95']} / {latency['p99']} / "
+        f"{latency['max']} |",
+        f"| publications (each also edited) | {load['publications']} |",
+        f"| worst time to visible (publication or edit) | {shown} |",
+        f"| never visible / later than {LOAD_VISIBLE_WITHIN:g} s | {load['never_visible']} / {load['late']} |",
+        "",
+        "| target | measured | met |",
+        "| --- | --- | --- |",
+        f"| zero 5xx | {load['server_errors']} | {'yes' if load['server_errors'] == 0 else '**missed**'} |",
+        f"| zero connection errors | {errors} | {'yes' if errors == 0 else '**missed**'} |",
+        f"| new article visible within {LOAD_VISIBLE_WITHIN:g} s | "
+        f"{shown} | {'yes' if visible_met else '**missed**'} |",
+        "",
+    ]
+    if load["editor_errors"]:
+        lines += ["Editor errors: " + "; ".join(load["editor_errors"]), ""]
+    return lines
+
+
 # Report -----------------------------------------------------------------------------------------------------
 
 
@@ -404,7 +527,8 @@ def render_explain(probe):
 
 
 def main():
-    if shutil.which("wrk") is None:
+    only_load = os.environ.get("BENCH_ONLY_LOAD", "").strip() == "1"
+    if shutil.which("wrk") is None and not only_load:
         sys.exit("bench: wrk is not installed (Debian: apt-get install wrk); `make bench` installs it")
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
@@ -419,6 +543,7 @@ def main():
         "threads": int(os.environ.get("BENCH_THREADS", "2")),
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
         "workers": int(os.environ.get("GUNICORN_WORKERS", "2")),
+        "load_duration": float(os.environ.get("BENCH_LOAD_DURATION", "60")),
         "log": RESULTS / "gunicorn.raw",
     }
     media = Path(os.environ.get("BENCH_MEDIA_ROOT", Path(tempfile.gettempdir()) / "newsroom-bench-media"))
@@ -446,14 +571,43 @@ def main():
     log(f"database: {vendor}; target {articles:,} articles; load average {info['machine']['load']}")
 
     manage(base_env, "migrate", "--noinput", "-v0")
-    log(f"seeding (seed_demo --articles {articles}; only what is missing)")
-    manage(base_env, "seed_demo", "--articles", str(articles), "-v0")
-    if vendor == "postgresql":
+    have = count_articles(base_env) if only_load else 0
+    if have >= articles:
+        log(f"BENCH_ONLY_LOAD: {have:,} articles already there; not seeding")
+    else:
+        log(f"seeding (seed_demo --articles {articles}; only what is missing)")
+        manage(base_env, "seed_demo", "--articles", str(articles), "-v0")
+    if vendor == "postgresql" and have < articles:
         import psycopg
 
         with psycopg.connect(db_url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
     manage(base_env, "collectstatic", "--noinput", "-v0")
+    cached_env = {**base_env, "REDIS_URL": redis_url, "PAGE_CACHE_SECONDS": "300"}
+    import redis
+
+    if only_load:
+        redis.Redis.from_url(redis_url).flushdb()
+        load = run_load(cached_env, settings, vendor, tmp)
+        report = "\n".join(
+            [
+                "# Readers under load (BENCH_ONLY_LOAD=1)",
+                "",
+                f"Run {info['date']} by `BENCH_ONLY_LOAD=1 make bench` (bench/__main__.py). Machine: "
+                f"{info['machine']['nproc']} CPUs ({info['machine']['cpu']}), {info['machine']['memory']} RAM, load "
+                f"average at start {info['machine']['load']}; Python {info['machine']['python']}, Django "
+                f"{info['machine']['django']}, database {vendor} ({max(have, articles):,} articles). The full "
+                "benchmark is in [latest.md](latest.md).",
+                "",
+                *render_load(load, settings),
+            ]
+        )
+        (RESULTS / "load.md").write_text(report)
+        sys.stdout.write("\n" + report)
+        log(f"done in {time.monotonic() - started:.0f} s; written to {RESULTS / 'load.md'}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+
     log(f"setup done in {time.monotonic() - started:.0f} s; probing pages, queries, weight, admin")
 
     probe_path = tmp / "probe.json"
@@ -464,20 +618,17 @@ def main():
             log(f"note: {name} ({probe['pages'][name]}) answers {status} in the test client")
 
     runs = {"uncached": run_mode("uncached", {**base_env, "PAGE_CACHE_SECONDS": "0"}, probe["pages"], settings)}
-    import redis
-
     redis.Redis.from_url(redis_url).flushdb()
-    runs["cached"] = run_mode(
-        "cached", {**base_env, "REDIS_URL": redis_url, "PAGE_CACHE_SECONDS": "300"}, probe["pages"], settings
-    )
+    runs["cached"] = run_mode("cached", cached_env, probe["pages"], settings)
+    load = run_load(cached_env, settings, vendor, tmp)
 
     checks = verdicts(runs, vendor)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report = render(info, probe, runs, checks, settings)
+    report = render(info, probe, runs, checks, settings) + "\n" + "\n".join(render_load(load, settings))
     (RESULTS / "latest.md").write_text(report)
     if "explain" in probe:
         (RESULTS / "explain.md").write_text(render_explain(probe))
-    raw = {"info": info, "probe": probe, "runs": runs}
+    raw = {"info": info, "probe": probe, "runs": runs, "load": load}
     (RESULTS / "latest.raw").write_text(json.dumps(raw, indent=2, default=str))
     sys.stdout.write("\n" + report)
     log(f"done in {time.monotonic() - started:.0f} s; written to {RESULTS / 'latest.md'}")
