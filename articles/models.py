@@ -44,7 +44,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return _slug_url("articles:section", self.slug, get_script_prefix(), get_urlconf())
 
 
 class Image(models.Model):
@@ -155,7 +155,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return _slug_url("articles:author", self.slug, get_script_prefix(), get_urlconf())
 
 
 class Tag(TagBase):
@@ -171,7 +171,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return _slug_url("articles:tag", self.slug, get_script_prefix(), get_urlconf())
 
 
 class TaggedArticle(TaggedItemBase):
@@ -185,6 +185,12 @@ class TaggedArticle(TaggedItemBase):
 
 
 @functools.lru_cache(maxsize=4096)
+def _slug_url(viewname, slug, script_prefix, urlconf):
+    """reverse() of a section's, author's or tag's address, memoised like _article_url()."""
+    return reverse(viewname, kwargs={"slug": slug})
+
+
+@functools.lru_cache(maxsize=4096)
 def _article_url(year, month, day, slug, script_prefix, urlconf):
     """reverse() of an article's address; the prefix and URLconf are in the key (see clear_url_memo)."""
     return reverse("articles:detail", kwargs={"year": year, "month": month, "day": day, "slug": slug})
@@ -194,6 +200,7 @@ def _article_url(year, month, day, slug, script_prefix, urlconf):
 def clear_url_memo(*, setting, **kwargs):
     if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "TIME_ZONE", "USE_TZ"}:
         _article_url.cache_clear()
+        _slug_url.cache_clear()
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -49,7 +49,15 @@ def iso_time(value):
 def timestamp(value, label=""):
     if not value:
         return ""
+    if not label:
+        return _timestamp(value, timezone.get_current_timezone(), get_language())
     return format_html('{}<time datetime="{}">{}</time>', label, iso_time(value), newsroom_time(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _timestamp(value, zone, language):
+    with timezone.override(zone):
+        return format_html('<time datetime="{}">{}</time>', iso_time(value), newsroom_time(value))
 
 
 @register.inclusion_tag("articles/includes/byline.html")
