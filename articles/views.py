@@ -229,7 +229,11 @@ class ArticleDetailView(DetailView):
             raise Http404(_("No such date.")) from exc
         article = get_object_or_404(self.get_queryset(), publication_date=day, slug=self.kwargs["slug"])
         if not article.has_corrections:
-            article.__dict__.setdefault("_prefetched_objects_cache", {})["corrections"] = Correction.objects.none()
+            # An already-evaluated empty list, as prefetch_related() leaves it: the SEO tags and the page
+            # read it without compiling an (empty) query each time.
+            none = Correction.objects.none()
+            none._result_cache, none._prefetch_done = [], True
+            article.__dict__.setdefault("_prefetched_objects_cache", {})["corrections"] = none
         return article
 
     def get_context_data(self, **kwargs):
