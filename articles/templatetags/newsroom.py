@@ -106,8 +106,13 @@ def short_time(value):
     """`15:50` today, `26 Nov 15:50` before today (newsroom time zone)."""
     if not value:
         return ""
-    local = timezone.localtime(value)
-    if local.date() == timezone.localdate():
+    return _short_time(value, timezone.localdate(), timezone.get_current_timezone(), get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_time(value, today, zone, language):
+    local = timezone.localtime(value, zone)
+    if local.date() == today:
         return date_format(local, "H:i")
     return date_format(local, "j M H:i")
 
