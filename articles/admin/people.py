@@ -15,6 +15,8 @@ class SectionAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # The article-count annotation is a GROUP BY, where Meta.ordering no longer applies: order explicitly.
+    ordering = ["position", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
@@ -29,6 +31,7 @@ class AuthorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "job_title", "is_active", "article_count"]
     list_filter = ["is_active"]
     search_fields = ["name", "job_title", "email"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user", "photo"]
     fieldsets = [
