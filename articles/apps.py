@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        import newsroom.startup  # noqa: F401 — registers the deploy check on the secret key
+
         from .cache import connect_signals
 
         connect_signals()

@@ -11,7 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from articles.tests.factories import ArticleFactory, UserFactory
-from tests.helpers import run_manage
+from tests.helpers import run_manage, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
 @pytest.mark.parametrize("key", ["django-insecure-local-development-only", ""])
 def test_refuses_to_start_with_the_development_key_when_debug_is_off(key):
-    result = run_manage("check", **production_env(SECRET_KEY=key))
+    # What gunicorn does first: import the WSGI application.
+    result = run_python("-c", "import newsroom.wsgi", **production_env(SECRET_KEY=key))
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -46,10 +47,25 @@ def test_refuses_to_start_with_the_development_key_when_debug_is_off(key):
 
 
 def test_refuses_to_start_with_the_example_placeholder_key():
-    result = run_manage("check", **production_env(SECRET_KEY="change-me-to-a-long-random-string"))
+    result = run_python("-c", "import newsroom.wsgi", **production_env(SECRET_KEY="change-me-to-a-long-random-string"))
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_deploy_check_fails_on_the_development_key():
+    result = run_manage("check", "--deploy", **production_env(SECRET_KEY="django-insecure-local-development-only"))
+
+    assert result.returncode != 0
+    assert "newsroom.E001" in result.stderr
+
+
+def test_tooling_works_in_a_bare_environment():
+    # No DEBUG and no SECRET_KEY: developer tooling must still run (only serving is refused).
+    result = run_manage("makemigrations", "--check", "--dry-run", DATABASE_URL="sqlite:///:memory:")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_production_cookies_are_secure_and_http_only():
