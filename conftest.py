@@ -20,3 +20,16 @@ def baku(settings):
     """The newsroom in Baku (UTC+04:00, no daylight saving)."""
     settings.TIME_ZONE = "Asia/Baku"
     return settings
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The Redis-style page cache switched on (it is off under pytest by default), with empty memos."""
+    from articles import cache as page_cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    page_cache._memo.clear()
+    page_cache._local_pages.clear()
+    yield
+    page_cache._memo.clear()
+    page_cache._local_pages.clear()

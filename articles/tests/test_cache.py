@@ -29,17 +29,7 @@ from articles.tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    page_cache._memo.clear()
-    page_cache._local_pages.clear()
-    yield
-    page_cache._memo.clear()
-    page_cache._local_pages.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 def get(client, url, **headers):

@@ -13,16 +13,6 @@ from articles.tests.factories import ArticleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    page_cache._memo.clear()
-    page_cache._local_pages.clear()
-    yield
-    page_cache._memo.clear()
-    page_cache._local_pages.clear()
-
-
 # With the shared cache (Redis in production) -----------------------------------------------------------------
 
 
