@@ -17,6 +17,7 @@ are rendered each time and still answer conditional requests (an ETag of the con
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import secrets
@@ -42,6 +43,7 @@ from django.utils.cache import (
 )
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.http import urlencode
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -233,6 +235,9 @@ class _LocalPages:
         self._entries = OrderedDict()
         self._lock = threading.Lock()
 
+    def __contains__(self, key):
+        return key in self._entries
+
     def get(self, key):
         with self._lock:
             entry = self._entries.get(key)
@@ -284,7 +289,7 @@ def reader_page(view=None, *, params=("page",)):
                 return response
             if not page_cache_enabled() or set(request.GET) - set(params):
                 return _render_uncached(view_func, request, args, kwargs)
-            return _render_cached(view_func, request, args, kwargs, params)
+            return _render_cached(view_func, request, args, kwargs)
 
         return wrapper
 
@@ -307,31 +312,77 @@ def _render_uncached(view_func, request, args, kwargs):
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 
-def _page_key(request, params):
-    query = "&".join(f"{name}={value}" for name in params for value in request.GET.getlist(name))
+def _page_key(request):
+    # Only requests whose parameters are all ones the view depends on are cached (reader_page), so the
+    # parameters in name order are the same key for the same page, whichever way round they came.
+    query = urlencode([(name, value) for name in sorted(request.GET) for value in request.GET.getlist(name)])
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"page:{hashlib.sha1(address.encode()).hexdigest()}"
 
 
-def _render_cached(view_func, request, args, kwargs, params):
-    now = timezone.now()
-    key = _page_key(request, params)
-    # An entry holds the version it was rendered under, so a bump makes every entry stale without touching
-    # them. A hit costs one small round trip (the version) when this worker holds the page in memory, else
-    # two (the version, then the page from the shared cache).
-    version = cache.get(VERSION_KEY)
-    entry = _local_pages.get(key) if version is not None else None
-    if entry is None or entry["version"] != version:
-        entry = cache.get(key) if version is not None else None
-        if entry is not None and entry["version"] == version:
-            _local_pages.put(key, entry)
-    if version is not None and entry is not None and entry["version"] == version and entry["until"] > now:
-        response = HttpResponse(entry["content"], content_type=entry["content_type"])
-        for header, value in entry["headers"].items():
-            response[header] = value
-        response["X-Page-Cache"] = "hit"
-        return _finish(request, response, entry["etag"], entry["last_modified"], entry["until"], now)
+def _lookup(request, key, now):
+    """(version, response): the page stored for this request if it is still current, else None.
 
+    An entry holds the version it was rendered under, so a bump makes every entry stale without touching
+    them. A hit costs one small round trip (the version) when this worker holds the page in memory, else two
+    (the version, then the page from the shared cache). The version is None when the shared cache is away.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        return None, None
+    entry = _local_pages.get(key)
+    if entry is None or entry["version"] != version:
+        entry = cache.get(key)
+        if entry is None or entry["version"] != version:
+            return version, None
+        _local_pages.put(key, entry)
+    if entry["until"] <= now:
+        return version, None
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    for header, value in entry["headers"].items():
+        response[header] = value
+    response["X-Page-Cache"] = "hit"
+    response["Content-Length"] = str(len(entry["content"]))  # CommonMiddleware's job, which a hit skips
+    return version, _finish(request, response, entry["etag"], entry["last_modified"], entry["until"], now)
+
+
+class ReaderPageCacheMiddleware:
+    """Answer anonymous readers' cached pages before the session, CSRF, auth and messages layers run.
+
+    Only requests without a session cookie (nobody logged in) for a page this worker has stored or served
+    before are looked up here, so other requests pay no round trip; a hit skips the middleware below this
+    one and URL routing, which are most of a hit's cost. Everything else, misses included, goes on to the
+    view, whose `reader_page` decorator renders and stores the page (and reuses the version read here).
+    Sits below the security, CSP and X-Frame-Options middleware, so hits carry their headers too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            page_cache_enabled()
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            key = _page_key(request)
+            if key in _local_pages:
+                version, response = _lookup(request, key, timezone.now())
+                if response is not None:
+                    return response
+                request._page_cache_version = version
+        return self.get_response(request)
+
+
+def _render_cached(view_func, request, args, kwargs):
+    now = timezone.now()
+    key = _page_key(request)
+    if hasattr(request, "_page_cache_version"):  # looked up a moment ago by ReaderPageCacheMiddleware: a miss
+        version = request._page_cache_version
+    else:
+        version, response = _lookup(request, key, now)
+        if response is not None:
+            return response
     if version is None:
         version = content_version()
     if version is None:  # the shared cache is away
@@ -378,8 +429,14 @@ def _storable(request, response):
 
 def _validators(response, etag, last_modified, until, now):
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+    response["Last-Modified"] = _http_date(last_modified)
     _public_headers(response, (until - now).total_seconds())
+
+
+@functools.lru_cache(maxsize=256)
+def _http_date(epoch_seconds):
+    # Every hit of a page sends the same Last-Modified until the content changes.
+    return http_date(epoch_seconds)
 
 
 def _finish(request, response, etag, last_modified, until, now):
@@ -399,5 +456,14 @@ def _public_headers(response, seconds_left):
     stale = min(settings.PAGE_STALE_WHILE_REVALIDATE, seconds_left - s_maxage)
     if stale > 0:
         directives["stale_while_revalidate"] = stale
-    patch_cache_control(response, **directives)
-    patch_vary_headers(response, ["Cookie"])
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, **directives)
+    else:
+        # What patch_cache_control() would write, without parsing a header that is not there (cached hits).
+        response["Cache-Control"] = f"public, max-age={directives['max_age']}, s-maxage={s_maxage}" + (
+            f", stale-while-revalidate={stale}" if stale > 0 else ""
+        )
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ["Cookie"])
+    else:
+        response["Vary"] = "Cookie"

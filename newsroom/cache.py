@@ -5,7 +5,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("newsroom.cache")
@@ -13,6 +13,26 @@ logger = logging.getLogger("newsroom.cache")
 # Breaker state per Redis location, shared by every thread of the process (each thread has its own backend).
 _open_until = {}
 _lock = threading.Lock()
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client, but one `redis.Redis` per connection pool instead of a new one on every call.
+
+    Building a `redis.Redis` costs about as much CPU as the GET it is built for (~150 µs measured here), and a
+    cached page is one GET. The client object holds no connection of its own (the pool does), and redis-py
+    clients are safe to share between threads.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -29,6 +49,7 @@ class ResilientRedisCache(RedisCache):
         self.breaker_seconds = float(options.pop("BREAKER_SECONDS", 5))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._breaker_key = str(server)
 
     # The breaker ---------------------------------------------------------

@@ -89,12 +89,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cached pages for anonymous readers are answered here, with every header above and without the
+    # session, CSRF, auth and messages work below (articles/cache.py).
+    "articles.cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.middleware.OldUrlRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     # Innermost, so it is the first to see a view's exception: database down → friendly 503.

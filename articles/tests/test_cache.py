@@ -66,6 +66,41 @@ def test_listing_pages_are_cached(client, url):
     assert get(client, url)["X-Page-Cache"] == "hit"
 
 
+def test_a_hit_answered_before_the_session_layers_still_carries_the_security_headers(client):
+    article = ArticleFactory(live=True)
+    first = get(client, article.get_absolute_url())
+
+    second = get(client, article.get_absolute_url())
+
+    assert second["X-Page-Cache"] == "hit"
+    for header in ("X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
+    assert second["Vary"] == "Cookie"
+    assert int(second["Content-Length"]) == len(second.content)
+
+
+def test_a_page_stored_by_another_worker_is_served_from_the_shared_cache(client):
+    article = ArticleFactory(live=True)
+    first = get(client, article.get_absolute_url())
+    page_cache._local_pages.clear()  # as in a worker that has never served this page
+
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, article.get_absolute_url())
+
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+
+
+def test_the_same_parameters_in_another_order_are_the_same_cached_page(client):
+    ArticleFactory.create_batch(3, live=True)
+    get(client, "/search/?q=council&section=")
+
+    response = get(client, "/search/?section=&q=council")
+
+    assert response["X-Page-Cache"] == "hit"
+
+
 def test_pages_of_a_listing_are_cached_separately(client):
     section = SectionFactory()
     ArticleFactory.create_batch(21, live=True, section=section)
