@@ -207,8 +207,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, its time has come, and any embargo has lifted."""
         now = timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        # One filter() call: every reader page asks this several times, and each call costs.
+        return self.filter(
+            Q(status=Article.Status.PUBLISHED, published_at__lte=now),
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
         )
 
     def scheduled(self):

@@ -159,6 +159,23 @@ def test_byline_with_roles_and_override(client):
     assert "Staff reporter" in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_bylines_name_every_author_in_order_and_escape_names(client):
+    authors = [AuthorFactory(name=name) for name in ("Ann Lee", "Bo <b>Chen</b>", "Cy & Co")]
+    article = ArticleFactory(live=True, authors=authors, headline="Three bylines")
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    assert (
+        f'By <a href="{authors[0].get_absolute_url()}" rel="author">Ann Lee</a>, '
+        f'<a href="{authors[1].get_absolute_url()}" rel="author">Bo &lt;b&gt;Chen&lt;/b&gt;</a> and '
+        f'<a href="{authors[2].get_absolute_url()}" rel="author">Cy &amp; Co</a></p>'
+    ) in page
+    # Cards name the authors without links.
+    assert '<p class="byline">By Ann Lee, Bo &lt;b&gt;Chen&lt;/b&gt; and Cy &amp; Co</p>' in home
+    assert "<b>Chen</b>" not in page + home
+
+
 def test_404_page_uses_site_design(client):
     response = client.get("/no/such/page/")
 
