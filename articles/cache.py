@@ -42,8 +42,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.functional import cached_property
-from django.utils.http import http_date
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 
 logger = logging.getLogger("newsroom.cache")
 
