@@ -337,16 +337,16 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Search for"), required=False, widget=forms.SearchInput(attrs={"maxlength": 200})
     )
-    section = forms.ModelChoiceField(
-        label=gettext_lazy("Section"),
-        queryset=Section.objects.filter(is_active=True).only("name", "slug"),
-        to_field_name="slug",
-        required=False,
-        empty_label=gettext_lazy("All sections"),
-    )
+    section = forms.ChoiceField(label=gettext_lazy("Section"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sections=(), **kwargs):
+        """`sections`: the active sections, as the navigation already has them (no query of its own)."""
         super().__init__(*args, auto_id="search-%s", **kwargs)
+        self.sections = {section.slug: section for section in sections}
+        self.fields["section"].choices = [
+            ("", gettext_lazy("All sections")),
+            *((section.slug, section.name) for section in sections),
+        ]
         # "from" and "to" are the parameter names readers see; they cannot be class attributes.
         for name, label in (("from", gettext_lazy("From")), ("to", gettext_lazy("To"))):
             self.fields[name] = forms.DateField(
@@ -356,6 +356,9 @@ class SearchForm(forms.Form):
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 help_text=gettext_lazy("Date of publication, as YYYY-MM-DD."),
             )
+
+    def clean_section(self):
+        return self.sections.get(self.cleaned_data["section"])  # a Section, or None for all sections
 
     def clean(self):
         cleaned = super().clean()
@@ -375,7 +378,9 @@ class SearchView(StrictPaginationMixin, ListView):
         data = {key: request.GET.get(key, "") for key in ("q", "section", "from", "to")}
         self.parsed = search.parse_query(data["q"])
         data["q"] = self.parsed.text  # without control characters, at most MAX_QUERY_LENGTH long
-        self.form = SearchForm({key: value.replace("\x00", "") for key, value in data.items()})
+        self.form = SearchForm(
+            {key: value.replace("\x00", "") for key, value in data.items()}, sections=active_sections(request)
+        )
         return super().get(request, *args, **kwargs)
 
     def get_paginator(self, queryset, per_page, **kwargs):
