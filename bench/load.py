@@ -197,6 +197,10 @@ class Editor:
             tally.editor_errors.append(f"{exc.__class__.__name__}: {exc}")
         finally:
             self.reader.close()
+            from django.db import connections
+
+            # This thread's own database connection: left open, it would keep (test) databases from being dropped.
+            connections.close_all()
 
     def clean_up(self):
         from articles.models import Article
