@@ -34,6 +34,9 @@ from .sanitize import strip_tags
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 500
+# ts_headline() parses the whole text it is given, for each result: long features would make a page of results
+# slow. Snippets come from the first this-many characters of the dek and body (a match further on shows the start).
+SNIPPET_SOURCE_CHARS = 20_000
 MAX_CLAUSES = 12
 MAX_WORDS = 24
 SNIPPET_WORDS = 30
@@ -253,11 +256,16 @@ def snippets(articles, parsed):
         from django.contrib.postgres.search import SearchHeadline
 
         text = Func(
-            Concat("dek", Value(" "), "body", output_field=TextField()),
-            Value("<[^>]*>"),
-            Value(" "),
-            Value("g"),
-            function="regexp_replace",
+            Func(
+                Concat("dek", Value(" "), "body", output_field=TextField()),
+                Value("<[^>]*>"),
+                Value(" "),
+                Value("g"),
+                function="regexp_replace",
+                output_field=TextField(),
+            ),
+            Value(SNIPPET_SOURCE_CHARS),
+            function="left",
             output_field=TextField(),
         )
         headline = SearchHeadline(

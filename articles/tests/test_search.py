@@ -206,6 +206,16 @@ def test_search_page_shows_ranked_results_with_highlighted_escaped_snippets(clie
     assert '<meta name="robots" content="noindex, follow">' in html
 
 
+def test_a_very_long_story_is_found_and_its_snippet_shows_the_match(client):
+    filler = "".join(f"<p>Paragraph {n} of the long read about the coast.</p>" for n in range(2_000))  # ~90 kB
+    ArticleFactory(live=True, headline="The long read", body=f"<p>The harbourmaster spoke first.</p>{filler}")
+
+    response, headlines = results(client, q="harbourmaster")
+
+    assert headlines == ["The long read"]
+    assert "<mark>harbourmaster</mark>" in response.content.decode()
+
+
 def test_search_filters_by_section_and_dates(client):
     politics, sport = SectionFactory(name="Politics"), SectionFactory(name="Sport")
     now = timezone.now()
