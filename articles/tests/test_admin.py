@@ -6,6 +6,7 @@ import lxml.html
 import pytest
 from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, EditConflict
@@ -293,6 +294,19 @@ def test_changelist_headline_and_dek_search_can_use_trigram_indexes():
 
     assert "article_headline_trgm_idx" in plan
     assert "article_dek_trgm_idx" in plan
+
+
+def test_changelist_rows_are_read_without_their_bodies(editor):
+    ArticleFactory.create_batch(3, body="<p>" + "A long feature. " * 2_000 + "</p>")
+    client = logged_in(editor)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(changelist_url())
+
+    assert len(response.context["cl"].result_list) == 3
+    row_queries = [q["sql"] for q in queries.captured_queries if '"articles_article"."headline"' in q["sql"]]
+    assert row_queries
+    assert not any('"articles_article"."body"' in sql for sql in row_queries)
 
 
 def test_changelist_search_finds_words_in_the_body_of_drafts_too(editor):
