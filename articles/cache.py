@@ -351,7 +351,7 @@ class ReaderPageCacheMiddleware:
     Only requests without a session cookie (nobody logged in) for a page this worker has stored or served
     before are looked up here, so other requests pay no round trip; a hit skips the middleware below this
     one and URL routing, which are most of a hit's cost. Everything else, misses included, goes on to the
-    view, whose `reader_page` decorator renders and stores the page (and reuses the version read here).
+    view, whose `reader_page` decorator renders and stores the page (and reuses the key and version read here).
     Sits below the security, CSP and X-Frame-Options middleware, so hits carry their headers too.
     """
 
@@ -369,16 +369,16 @@ class ReaderPageCacheMiddleware:
                 version, response = _lookup(request, key, timezone.now())
                 if response is not None:
                     return response
-                request._page_cache_version = version
+                request._page_cache_miss = (key, version)
         return self.get_response(request)
 
 
 def _render_cached(view_func, request, args, kwargs):
     now = timezone.now()
-    key = _page_key(request)
-    if hasattr(request, "_page_cache_version"):  # looked up a moment ago by ReaderPageCacheMiddleware: a miss
-        version = request._page_cache_version
+    if hasattr(request, "_page_cache_miss"):  # looked up a moment ago by ReaderPageCacheMiddleware
+        key, version = request._page_cache_miss
     else:
+        key = _page_key(request)
         version, response = _lookup(request, key, now)
         if response is not None:
             return response
@@ -455,14 +455,5 @@ def _public_headers(response, seconds_left):
     stale = min(settings.PAGE_STALE_WHILE_REVALIDATE, seconds_left - s_maxage)
     if stale > 0:
         directives["stale_while_revalidate"] = stale
-    if response.has_header("Cache-Control"):
-        patch_cache_control(response, **directives)
-    else:
-        # What patch_cache_control() would write, without parsing a header that is not there (cached hits).
-        response["Cache-Control"] = f"public, max-age={directives['max_age']}, s-maxage={s_maxage}" + (
-            f", stale-while-revalidate={stale}" if stale > 0 else ""
-        )
-    if response.has_header("Vary"):
-        patch_vary_headers(response, ["Cookie"])
-    else:
-        response["Vary"] = "Cookie"
+    patch_cache_control(response, **directives)
+    patch_vary_headers(response, ["Cookie"])
