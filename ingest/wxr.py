@@ -23,7 +23,10 @@ from articles.models import Article
 
 from .pipeline import AuthorRef, ImageRef, ImageUnavailable, SectionRef, Story, old_path, plain_text
 
-WP_NS = "http://wordpress.org/export/"
+# WordPress declares `http://wordpress.org/export/<version>/`; WordPress.com and other current exporters use
+# https. Both schemes and any version are WXR (the `…/excerpt/` namespace belongs with it).
+WP_NS = re.compile(r"^https?://wordpress\.org/export/([^/]+)/(excerpt/)?$")
+EXPECTED_NS = "xmlns:wp=\"http(s)://wordpress.org/export/<version>/\""
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
@@ -139,8 +142,9 @@ def _kind(tag):
     if not tag.startswith("{"):
         return "", tag
     uri, local = tag[1:].split("}", 1)
-    if uri.startswith(WP_NS):
-        return ("excerpt" if uri.rstrip("/").endswith("excerpt") else "wp"), local
+    match = WP_NS.match(uri)
+    if match:
+        return ("excerpt" if match.group(2) else "wp"), local
     if uri == CONTENT_NS:
         return "content", local
     if uri == DC_NS:
@@ -207,20 +211,20 @@ def scan(path, on_read=None):
                 if local != "rss" or kind != "":
                     raise WxrError(
                         f"{path} is not a WordPress export: it is an XML document whose root is <{local}>, "
-                        "not <rss> with WordPress export (WXR) data."
+                        f"not <rss> with WordPress export (WXR) data ({EXPECTED_NS})."
                     )
             if kind == "wp" and not site.version:
                 saw_wp = True
-                match = re.search(r"/export/([\d.]+)/", elem.tag)
-                site.version = match.group(1) if match else ""
+                site.version = WP_NS.match(elem.tag[1:].split("}", 1)[0]).group(1)
             continue
         parent = elem.getparent()
         parent_local = _kind(parent.tag)[1] if parent is not None else None
         if local == "item" and kind == "":
             if not saw_wp:
                 raise WxrError(
-                    f"{path} is an RSS feed, not a WordPress export (WXR): its items carry no WordPress data. "
-                    "Export from WordPress with Tools → Export, or use ingest_feed for feeds."
+                    f"{path} is an RSS feed, not a WordPress export (WXR): its items carry no WordPress data "
+                    f"(expected {EXPECTED_NS}). Export from WordPress with Tools → Export, or use ingest_feed "
+                    "for feeds."
                 )
             item = read_item(elem)
             site.item_count += 1
@@ -247,7 +251,7 @@ def scan(path, on_read=None):
     if not root_seen:
         raise WxrError(f"{path} is empty")
     if not saw_wp:
-        raise WxrError(f"{path} is not a WordPress export (WXR): it has no WordPress data.")
+        raise WxrError(f"{path} is not a WordPress export (WXR): it has no WordPress data (expected {EXPECTED_NS}).")
     site.offsets = sorted(samples)
     site.removed_control_chars = stream.removed if stream is not None else 0
     return site

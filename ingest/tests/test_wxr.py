@@ -63,6 +63,27 @@ def test_each_wxr_version_imports_its_posts(fixture, external_id, headline, auth
     assert f"WXR {fixture[4:7]}" in output
 
 
+@pytest.mark.parametrize(
+    ("namespace", "version"),
+    [
+        ("http://wordpress.org/export/1.0/", "1.0"),
+        ("http://wordpress.org/export/1.2/", "1.2"),
+        ("https://wordpress.org/export/1.2/", "1.2"),  # WordPress.com and current exporters
+        ("https://wordpress.org/export/1.3/", "1.3"),  # a version this importer has not seen
+    ],
+)
+def test_exports_declaring_either_scheme_and_any_version_are_imported(tmp_path, namespace, version):
+    export = tmp_path / "export.xml"
+    text = WXR_12.read_text(encoding="utf-8").replace("http://wordpress.org/export/1.2/", namespace)
+    export.write_text(text.replace("<wp:wxr_version>1.2<", f"<wp:wxr_version>{version}<"))
+
+    output = run(export)
+
+    assert post(101).headline == "Council approves the 2024 budget after a long night"
+    assert post(101).dek  # the excerpt namespace is recognised with the same scheme
+    assert f"WXR {version}" in output
+
+
 def test_wordpress_statuses_map_to_newsroom_statuses():
     run(WXR_12)
 
@@ -381,7 +402,7 @@ def test_broken_xml_stops_with_the_line_and_writes_nothing():
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (FIXTURES.parent / "feeds" / "rss2.xml", "is an RSS feed, not a WordPress export"),
+        (FIXTURES.parent / "feeds" / "rss2.xml", "is an RSS feed, not a WordPress export .*expected xmlns:wp="),
         (FIXTURES / "not-wordpress.xml", "root is <catalog>"),
         (FIXTURES.parent / "wire" / "01-standard.txt", "not well-formed XML"),
         (FIXTURES / "does-not-exist.xml", "No such file"),
@@ -391,6 +412,18 @@ def test_broken_xml_stops_with_the_line_and_writes_nothing():
 def test_files_that_are_not_wordpress_exports_are_refused(path, message):
     with pytest.raises(CommandError, match=message):
         run(path)
+
+    assert Article.objects.count() == 0
+
+
+def test_export_with_an_unknown_namespace_is_refused_naming_the_expected_one(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(
+        WXR_12.read_text(encoding="utf-8").replace("http://wordpress.org/export/1.2/", "https://example.com/export/1.2/")
+    )
+
+    with pytest.raises(CommandError, match=r"expected xmlns:wp=\"http\(s\)://wordpress\.org/export/<version>/\""):
+        run(export)
 
     assert Article.objects.count() == 0
 
