@@ -26,7 +26,7 @@ from .pipeline import AuthorRef, ImageRef, ImageUnavailable, SectionRef, Story, 
 # WordPress declares `http://wordpress.org/export/<version>/`; WordPress.com and other current exporters use
 # https. Both schemes and any version are WXR (the `…/excerpt/` namespace belongs with it).
 WP_NS = re.compile(r"^https?://wordpress\.org/export/([^/]+)/(excerpt/)?$")
-EXPECTED_NS = "xmlns:wp=\"http(s)://wordpress.org/export/<version>/\""
+EXPECTED_NS = 'xmlns:wp="http(s)://wordpress.org/export/<version>/"'
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 

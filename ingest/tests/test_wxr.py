@@ -419,7 +419,9 @@ def test_files_that_are_not_wordpress_exports_are_refused(path, message):
 def test_export_with_an_unknown_namespace_is_refused_naming_the_expected_one(tmp_path):
     export = tmp_path / "export.xml"
     export.write_text(
-        WXR_12.read_text(encoding="utf-8").replace("http://wordpress.org/export/1.2/", "https://example.com/export/1.2/")
+        WXR_12.read_text(encoding="utf-8").replace(
+            "http://wordpress.org/export/1.2/", "https://example.com/export/1.2/"
+        )
     )
 
     with pytest.raises(CommandError, match=r"expected xmlns:wp=\"http\(s\)://wordpress\.org/export/<version>/\""):
