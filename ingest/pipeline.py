@@ -22,7 +22,8 @@ from django.db.models.fields.files import FieldFile
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from articles.models import Article, ArticleAuthor, Author, Image, Redirect, Section
+from articles.dbstats import analyze_after_bulk_write
+from articles.models import Article, ArticleAuthor, Author, Image, Redirect, Section, Tag
 from articles.sanitize import sanitize_html, strip_tags
 from articles.text import make_slug
 
@@ -115,6 +116,12 @@ class Report:
 
     def fail(self, label, message):
         self.failures.append(f"{label}: {message}" if label else message)
+
+    def analyze_if_bulk(self, stdout=None):
+        """Update PostgreSQL's planner statistics when this import wrote many rows (see articles.dbstats)."""
+        return analyze_after_bulk_write(
+            self.created + self.updated, Article, Author, Image, ImportedImage, Redirect, Section, Tag, stdout=stdout
+        )
 
     def write(self, stdout, style, *, dry_run=False, verbosity=1, max_lines=50):
         verb = {"created": "Would create", "updated": "Would update"} if dry_run else {}

@@ -92,6 +92,8 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         importing.finish()
+        if not dry_run:
+            report.analyze_if_bulk(self.stdout if verbosity >= 1 else None)
 
         if site.removed_control_chars:
             report.notes.append(f"Removed {site.removed_control_chars} control character(s) that XML does not allow.")

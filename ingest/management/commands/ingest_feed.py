@@ -64,6 +64,8 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         progress.finish()
+        if not dry_run:
+            report.analyze_if_bulk(self.stdout if verbosity >= 1 else None)
         report.write(self.stdout, self.style, dry_run=dry_run, verbosity=verbosity)
         if report.failures:
             raise CommandError(f"{len(report.failures)} item(s) could not be ingested; see “Failed” above.")
