@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+pytest_plugins = ["tests.varnish"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
