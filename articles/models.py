@@ -382,9 +382,14 @@ class Article(models.Model):
                 self._keep_old_address(stored)
 
     def get_absolute_url(self):
-        local = timezone.localtime(self.published_at or timezone.now())
+        """The address of the day stored at save time, the one the article page is looked up by.
+
+        Not the local date of `published_at` now: that moves when TIME_ZONE changes, and the address
+        (and the feeds' GUIDs) must not. An article not saved as published yet gets today's address.
+        """
+        day = self.publication_date or timezone.localdate(self.published_at or timezone.now())
         # Cards call this several times per page; the reverse() result is memoised per address.
-        return _article_url(local.year, local.month, local.day, self.slug, get_script_prefix(), get_urlconf())
+        return _article_url(day.year, day.month, day.day, self.slug, get_script_prefix(), get_urlconf())
 
     # Reading rules -------------------------------------------------------
 

@@ -138,6 +138,19 @@ def test_article_url_uses_the_newsroom_day(baku):
     assert article.publication_date == datetime.date(2024, 1, 1)
 
 
+def test_changing_the_time_zone_after_publishing_keeps_the_canonical_address_working(baku, client):
+    # 22:30 UTC on 31 December is 1 January in Baku, where it was published; still 31 December in UTC.
+    at = datetime.datetime(2023, 12, 31, 22, 30, tzinfo=datetime.UTC)
+    article = ArticleFactory(status="published", published_at=at, headline="New year")
+    published_address = article.get_absolute_url()
+
+    baku.TIME_ZONE = "UTC"
+    article = Article.objects.get(pk=article.pk)
+
+    assert article.get_absolute_url() == published_address == "/2024/01/01/new-year/"
+    assert client.get(published_address).status_code == 200
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not enforce column lengths")
 def test_postgresql_accepts_the_longest_headline_and_slug():
     article = ArticleFactory(headline="x" * 300, live=True, section=Section.objects.create(name="Long"))
