@@ -9,6 +9,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import newsroom.startup  # noqa: F401 — registers the deploy check on the secret key
 
+        from . import checks  # noqa: F401 — registers the deploy check on autovacuum
         from .cache import connect_signals
 
         connect_signals()
