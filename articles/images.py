@@ -293,7 +293,14 @@ def renditions_are_current(image):
 
 
 def rendition_url(name):
-    """The rendition's URL; a file-system storage's URLs are memoised (pages list hundreds of them)."""
+    """The rendition's URL; a file-system storage's URLs are memoised (pages list hundreds of them).
+
+    Kept on a profile (issue 14, in-process, 300 articles, uncached): without this and the address memos
+    in models.py the home page took 22.5 ms instead of 16.6, /latest/ 14.5 instead of 11.1.
+    """
+    # `_wrapped` is LazyObject's private slot, the only way to see which storage easy-thumbnails' lazy
+    # `thumbnail_default_storage` holds without building one (checked with Django 5.2, easy-thumbnails 2.10.1);
+    # if it moves, the getattr() falls back to the storage's own url() and test_render_memo still passes.
     storage = getattr(thumbnail_default_storage, "_wrapped", None)  # set up by the first url() call
     if isinstance(storage, FileSystemStorage) and type(storage).url is FileSystemStorage.url:
         return _file_system_url(storage.base_url, storage, name)

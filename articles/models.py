@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -44,7 +45,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return _slug_url("articles:section", self.slug, get_script_prefix(), get_urlconf())
+        return _slug_url("articles:section", self.slug, get_script_prefix(), get_urlconf(), get_language())
 
 
 class Image(models.Model):
@@ -155,7 +156,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return _slug_url("articles:author", self.slug, get_script_prefix(), get_urlconf())
+        return _slug_url("articles:author", self.slug, get_script_prefix(), get_urlconf(), get_language())
 
 
 class Tag(TagBase):
@@ -171,7 +172,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return _slug_url("articles:tag", self.slug, get_script_prefix(), get_urlconf())
+        return _slug_url("articles:tag", self.slug, get_script_prefix(), get_urlconf(), get_language())
 
 
 class TaggedArticle(TaggedItemBase):
@@ -185,14 +186,18 @@ class TaggedArticle(TaggedItemBase):
 
 
 @functools.lru_cache(maxsize=4096)
-def _slug_url(viewname, slug, script_prefix, urlconf):
+def _slug_url(viewname, slug, script_prefix, urlconf, language):
     """reverse() of a section's, author's or tag's address, memoised like _article_url()."""
     return reverse(viewname, kwargs={"slug": slug})
 
 
 @functools.lru_cache(maxsize=4096)
-def _article_url(year, month, day, slug, script_prefix, urlconf):
-    """reverse() of an article's address; the prefix and URLconf are in the key (see clear_url_memo)."""
+def _article_url(year, month, day, slug, script_prefix, urlconf, language):
+    """reverse() of an article's address, memoised: pages list many (kept on a profile, see images.rendition_url).
+
+    Everything reverse() depends on is in the key: prefix, URLconf and active language (for i18n_patterns);
+    settings that change the URLconf's result clear it (clear_url_memo).
+    """
     return reverse("articles:detail", kwargs={"year": year, "month": month, "day": day, "slug": slug})
 
 
@@ -389,7 +394,9 @@ class Article(models.Model):
         """
         day = self.publication_date or timezone.localdate(self.published_at or timezone.now())
         # Cards call this several times per page; the reverse() result is memoised per address.
-        return _article_url(day.year, day.month, day.day, self.slug, get_script_prefix(), get_urlconf())
+        return _article_url(
+            day.year, day.month, day.day, self.slug, get_script_prefix(), get_urlconf(), get_language()
+        )
 
     # Reading rules -------------------------------------------------------
 
