@@ -26,6 +26,10 @@ the ORM (in a child process with the server's DATABASE_URL and REDIS_URL, so its
 database and invalidate the same page cache; its articles are deleted afterwards). Its section in
 latest.md reports statuses, 5xx, connection errors and how long new articles took to show. It needs
 PostgreSQL (concurrent writes); on SQLite the section says so and nothing is run.
+
+Last, the news-day step (issue 13, point 4): bench/newsday.py (PostgreSQL: DATABASE_URL, or newsroom_newsday
+when unset; Redis db 14; see its docstring), written to bench/results/newsday.md. BENCH_ONLY_NEWSDAY=1 runs
+only that step.
 """
 
 import datetime
@@ -527,6 +531,11 @@ def render_explain(probe):
 
 
 def main():
+    if os.environ.get("BENCH_ONLY_NEWSDAY", "").strip() == "1":
+        from bench import newsday
+
+        newsday.main()
+        return
     only_load = os.environ.get("BENCH_ONLY_LOAD", "").strip() == "1"
     if shutil.which("wrk") is None and not only_load:
         sys.exit("bench: wrk is not installed (Debian: apt-get install wrk); `make bench` installs it")
@@ -633,6 +642,9 @@ def main():
     sys.stdout.write("\n" + report)
     log(f"done in {time.monotonic() - started:.0f} s; written to {RESULTS / 'latest.md'}")
     shutil.rmtree(tmp, ignore_errors=True)
+    from bench import newsday
+
+    newsday.main()
 
 
 if __name__ == "__main__":
