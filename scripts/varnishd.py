@@ -9,6 +9,7 @@ The VCL is copied with the backend's host and port (and the admin path) substitu
 the `varnish` user can read (varnishd started as root reads its VCL after dropping privileges, and pytest's
 tmp_path is private to root). varnishd runs in the foreground (`-F`) in its own process group, listens on
 127.0.0.1 only, and is stopped by `stop()`, by leaving the `with` block, or at interpreter exit at the latest.
+(A SIGKILLed caller leaves it running: PR_SET_PDEATHSIG would not survive varnishd's switch to its jail user.)
 """
 
 from __future__ import annotations
@@ -104,6 +105,14 @@ def _write_vcl(source: str) -> Path:
     return vcl_path
 
 
+def _explain(message: str, vcl_path: Path) -> str:
+    if "xkey" in message and ("Could not find VMOD" in message or "Could not open VMOD" in message):
+        return f"the xkey vmod is missing (install Debian's varnish-modules): {message}"
+    if "VCL compilation failed" in message or "Cannot read -f file" in message:
+        return f"{vcl_path} does not compile: {message}"
+    return message
+
+
 def _compile_error(varnishd: str, vcl_path: Path, instance_dir: Path) -> str | None:
     """None when the VCL compiles (`varnishd -C`), else the reason."""
     result = subprocess.run(
@@ -114,10 +123,7 @@ def _compile_error(varnishd: str, vcl_path: Path, instance_dir: Path) -> str | N
     )
     if result.returncode == 0:
         return None
-    message = result.stderr.strip() or result.stdout.strip()[-2000:]
-    if "xkey" in message and ("Could not find VMOD" in message or "Could not open VMOD" in message):
-        return f"the xkey vmod is missing (install Debian's varnish-modules): {message}"
-    return f"{vcl_path} does not compile: {message}"
+    return _explain(result.stderr.strip() or result.stdout.strip()[-2000:], vcl_path)
 
 
 @functools.cache
@@ -150,7 +156,7 @@ def _answers(port: int) -> bool:
 
 
 def _child_running(varnishd: str, instance_dir: Path) -> bool:
-    varnishadm = shutil.which("varnishadm", path=os.pathsep.join([str(Path(varnishd).parent), os.environ["PATH"]]))
+    varnishadm = shutil.which("varnishadm", path=os.pathsep.join([str(Path(varnishd).parent), os.defpath]))
     if varnishadm is None:
         return True  # the open port has to do
     result = subprocess.run(
@@ -181,18 +187,11 @@ def start_varnish(
     workdir.mkdir(parents=True, exist_ok=True)
     instance_dir = workdir / "instance"
     source = render_vcl(backend_port=backend_port, backend_host=backend_host, admin_path=admin_path)
-    vcl_path = _write_vcl(source)
-    # Compiling first turns a VCL or vmod problem into one clear message instead of a dead process.
-    error = _compile_error(varnishd, vcl_path, instance_dir)
-    if error:
-        shutil.rmtree(vcl_path.parent, ignore_errors=True)
-        raise VarnishUnavailable(error)
 
     # A free port found by binding port 0 can be taken by someone else before varnishd binds it: retry.
     attempts = 1 if port is not None else 3
     for attempt in range(attempts):
-        if attempt:
-            vcl_path = _write_vcl(source)  # stop() removed the previous copy
+        vcl_path = _write_vcl(source)  # stop() removes it
         listen_port = port if port is not None else _free_port()
         log_path = workdir / "varnishd.log"
         with log_path.open("wb") as log:
@@ -226,7 +225,8 @@ def start_varnish(
         if port_taken and attempt + 1 < attempts:
             continue
         reason = "exited" if process.returncode is not None else f"did not answer within {timeout:g} s"
-        raise VarnishUnavailable(f"varnishd {reason} (port {listen_port}): {log_text.strip()[-2000:]}")
+        explained = _explain(log_text.strip()[-2000:], vcl_path)
+        raise VarnishUnavailable(f"varnishd {reason} (port {listen_port}): {explained}")
     raise AssertionError("unreachable")
 
 

@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from scripts.varnishd import render_vcl
+from scripts import varnishd
+from scripts.varnishd import VarnishUnavailable, render_vcl, start_varnish
 from tests.varnish import start_varnish_or_skip
 
 CACHEABLE = "public, max-age=0, s-maxage=300"
@@ -330,6 +331,18 @@ def test_forwarded_proto_reaches_the_backend_and_splits_the_cache(backend, clien
     assert backend.hits["/scheme"] == 2
 
 
+def test_varnish_factory_passes_the_admin_path_it_is_given(backend, varnish_factory):
+    varnish = Client(varnish_factory(backend_port=backend.port, admin_path="staff/"))
+    for path in ("/staff/login/", "/admin/elsewhere/"):
+        backend.page(path, "page", Cache_Control=CACHEABLE)
+
+    for _ in range(2):
+        varnish.get("/staff/login/"), varnish.get("/admin/elsewhere/")
+
+    assert backend.hits["/staff/login/"] == 2
+    assert backend.hits["/admin/elsewhere/"] == 1
+
+
 def test_the_launcher_substitutes_the_backend_and_the_admin_path():
     vcl = render_vcl(backend_port=8123, backend_host="127.0.0.1", admin_path="/newsroom-staff/")
 
@@ -338,3 +351,19 @@ def test_the_launcher_substitutes_the_backend_and_the_admin_path():
     assert not any(re.match(pattern, "/admin/") for pattern in url_patterns)
     assert '.host = "127.0.0.1";' in vcl
     assert '.port = "8123";' in vcl
+
+
+@pytest.mark.parametrize(
+    ("mistake", "reason"),
+    [("import xkey;", "the xkey vmod is missing"), ("sub vcl_recv {", "does not compile")],
+    ids=["missing-vmod", "syntax-error"],
+)
+def test_a_vcl_that_does_not_load_raises_with_the_reason(varnish, tmp_path, monkeypatch, mistake, reason):
+    # `varnish` only to skip where varnishd is missing. A vmod that does not exist stands for a missing xkey.
+    broken = tmp_path / "broken.vcl"
+    replacement = {"import xkey;": "import xkey_not_installed;", "sub vcl_recv {": "sub vcl_recv {{"}[mistake]
+    broken.write_text(varnishd.VCL_PATH.read_text().replace(mistake, replacement, 1))
+    monkeypatch.setattr(varnishd, "VCL_PATH", broken)
+
+    with pytest.raises(VarnishUnavailable, match=reason):
+        start_varnish(backend_port=9, workdir=tmp_path / "varnish")
