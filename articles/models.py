@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -369,20 +369,27 @@ class Article(models.Model):
         """
         self.body = sanitize_html(self.body)
         self.headline = self.headline.replace("\x00", "").strip()
-        self.slug = make_slug(self.slug or self.headline, max_length=SLUG_MAX_LENGTH, fallback="article")
+        wanted_slug = make_slug(self.slug or self.headline, max_length=SLUG_MAX_LENGTH, fallback="article")
         self.publication_date = timezone.localdate(self.published_at) if self.published_at else None
-        if self.publication_date:
-            self.slug = unique_slug(
-                Article, self.slug, exclude_pk=self.pk, max_length=SLUG_MAX_LENGTH,
-                publication_date=self.publication_date,
-            )  # fmt: skip
+        self.slug = self._free_slug(wanted_slug)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body", "slug", "publication_date", "modified_at", "version"}
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         with transaction.atomic(using=using):
             stored = self._lock_stored_row(using, expected_version)
-            super().save(*args, **kwargs)
+            for attempt in range(1, self.SLUG_ATTEMPTS + 1):
+                try:
+                    # A savepoint, so a lost race undoes only this INSERT/UPDATE and the save can go on.
+                    with transaction.atomic(using=using):
+                        super().save(*args, **kwargs)
+                    break
+                except IntegrityError:
+                    # unique_slug() checks, then the row is written: a concurrent save of the same headline
+                    # for the same day can take the slug in between. Take the next free one and try again.
+                    if attempt == self.SLUG_ATTEMPTS or not self._slug_taken_by_another(using):
+                        raise
+                    self.slug = self._free_slug(wanted_slug)
             if stored is not None:
                 self._keep_old_address(stored)
 
@@ -461,6 +468,22 @@ class Article(models.Model):
         self.save()
 
     # Saving helpers ------------------------------------------------------
+
+    SLUG_ATTEMPTS = 5
+
+    def _free_slug(self, slug):
+        """`slug`, or the first of `slug-2`, `slug-3`… not taken on the article's publication day."""
+        if not self.publication_date:
+            return slug
+        return unique_slug(
+            Article, slug, exclude_pk=self.pk, max_length=SLUG_MAX_LENGTH, publication_date=self.publication_date
+        )
+
+    def _slug_taken_by_another(self, using):
+        if not self.publication_date:
+            return False
+        others = Article._base_manager.using(using).filter(publication_date=self.publication_date, slug=self.slug)
+        return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
 
     def _lock_stored_row(self, using, expected_version):
         """Lock the stored row for this save and count the save; returns what the address was built from."""

@@ -157,3 +157,50 @@ def test_postgresql_accepts_the_longest_headline_and_slug():
 
     article.refresh_from_db()
     assert len(article.slug) == Article._meta.get_field("slug").max_length
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_the_same_headline_on_the_same_day_both_succeed(monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    from articles import models
+
+    section = SectionFactory()
+    at = timezone.now() - datetime.timedelta(hours=1)
+    # Both saves pick their slug before either writes its row: the race unique_slug() alone loses.
+    both_checked = threading.Barrier(2, timeout=10)
+    real_unique_slug = models.unique_slug
+
+    def unique_slug_then_wait(*args, **kwargs):
+        slug = real_unique_slug(*args, **kwargs)
+        if not getattr(checked, "done", False):
+            checked.done = True
+            both_checked.wait()
+        return slug
+
+    checked = threading.local()
+    monkeypatch.setattr(models, "unique_slug", unique_slug_then_wait)
+    errors = []
+
+    def publish():
+        try:
+            Article.objects.create(
+                headline="Storm hits the coast", section=section, status="published", published_at=at
+            )
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["storm-hits-the-coast", "storm-hits-the-coast-2"]
