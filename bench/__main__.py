@@ -27,6 +27,10 @@ database and invalidate the same page cache; its articles are deleted afterwards
 latest.md reports statuses, 5xx, connection errors and how long new articles took to show. It needs
 PostgreSQL (concurrent writes); on SQLite the section says so and nothing is run.
 
+The archive-scale step (issue 19, point 4): bench/archive.py loads the same pages on a 300-article and a
+100,000-article PostgreSQL database, straight after seeding and settled, and writes bench/results/archive.md
+(see its docstring). BENCH_ONLY_ARCHIVE=1 runs only that step.
+
 Last, the news-day step (issue 13, point 4): bench/newsday.py (PostgreSQL: DATABASE_URL, or newsroom_newsday
 when unset; Redis db 14; see its docstring), written to bench/results/newsday.md. BENCH_ONLY_NEWSDAY=1 runs
 only that step.
@@ -531,6 +535,11 @@ def render_explain(probe):
 
 
 def main():
+    if os.environ.get("BENCH_ONLY_ARCHIVE", "").strip() == "1":
+        from bench import archive
+
+        archive.main()
+        return
     if os.environ.get("BENCH_ONLY_NEWSDAY", "").strip() == "1":
         from bench import newsday
 
@@ -642,6 +651,9 @@ def main():
     sys.stdout.write("\n" + report)
     log(f"done in {time.monotonic() - started:.0f} s; written to {RESULTS / 'latest.md'}")
     shutil.rmtree(tmp, ignore_errors=True)
+    from bench import archive
+
+    archive.main()
     from bench import newsday
 
     newsday.main()

@@ -36,6 +36,8 @@ ARTICLES_PER_DAY = 30
 MIN_SPAN_DAYS = 120
 HEADLINE_ATTEMPTS = 4
 DISTINCT_HEADLINES = 3000
+# The tables run() writes (Article's bylines and tags too, as its many-to-many tables): what to ANALYZE after.
+SEEDED_MODELS = (Article, Author, Correction, Image, Section, Tag)
 
 
 @dataclass

@@ -3,8 +3,7 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.dbstats import analyze
-from articles.demo.seeder import DEFAULT_ARTICLES, DEFAULT_IMAGE_POOL, DEFAULT_SEED, DemoSeeder
-from articles.models import Article, Author, Correction, Image, Section, Tag
+from articles.demo.seeder import DEFAULT_ARTICLES, DEFAULT_IMAGE_POOL, DEFAULT_SEED, SEEDED_MODELS, DemoSeeder
 
 MAX_ARTICLES = 1_000_000
 MAX_IMAGE_POOL = 200
@@ -65,7 +64,7 @@ class Command(BaseCommand):
         report = DemoSeeder(articles=int(articles), seed=int(seed), image_pool=int(image_pool), log=log).run()
         if report.articles_created:
             # A bulk load leaves PostgreSQL without statistics: pages are 10-40x slower until ANALYZE (issue 19).
-            analyze(Article, Author, Correction, Image, Section, Tag, stdout=self.stdout if verbosity >= 1 else None)
+            analyze(*SEEDED_MODELS, stdout=self.stdout if verbosity >= 1 else None)
         if verbosity >= 1:
             counts = ", ".join(f"{count:,} {name}" for name, count in report.counts.items())
             self.stdout.write(
