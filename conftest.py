@@ -26,12 +26,10 @@ def baku(settings):
 
 @pytest.fixture
 def page_cache_on(settings):
-    """The Redis-style page cache switched on (it is off under pytest by default), with empty memos."""
+    """The Redis-style page cache switched on (it is off under pytest by default), with empty worker memory."""
     from articles import cache as page_cache
 
     settings.PAGE_CACHE_SECONDS = 300
-    page_cache._memo.clear()
-    page_cache._local_pages.clear()
+    page_cache.clear_local_memory()
     yield
-    page_cache._memo.clear()
-    page_cache._local_pages.clear()
+    page_cache.clear_local_memory()

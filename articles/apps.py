@@ -10,6 +10,6 @@ class ArticlesConfig(AppConfig):
         import newsroom.startup  # noqa: F401 — registers the deploy check on the secret key
 
         from . import checks  # noqa: F401 — registers the deploy check on autovacuum
-        from .cache import connect_signals
+        from .invalidation import connect_signals
 
         connect_signals()

@@ -1,38 +1,50 @@
-"""Caching for readers' pages that never serves stale news.
+"""Caching for readers' pages with exact invalidation: a change makes stale only the pages that show it.
 
-Everything cached is keyed by the *content version*: one integer in the shared cache (Redis), bumped
-whenever a reader-visible model is saved or deleted. A new version means new keys, so every page and
-fragment rendered before the change is simply never read again (old keys expire on their own).
+**Dependency keys.** While a reader page renders, the view notes what it shows (`depends_on`,
+`depends_on_articles`): `article-12` for every story on it (in full or as a card), `section-3`, `author-7`,
+`tag-9`, `image-4` for the names and pictures it shows, and the listing it *is* (`list-home`,
+`list-section-3`, `list-archive-2024-03`, …). Each key has a *token* in the shared cache (Redis). A stored
+page keeps the tokens its keys had when it rendered; a change (articles/invalidation.py) gives the keys it
+touches new tokens, so exactly the pages that noted them go stale. Nothing else is touched: a draft saved
+changes no token, and no page.
 
-Time also changes what readers see, with no save at all: a scheduled article's `published_at` (or an
-embargo) arrives, and the masthead date and Latest box turn over at midnight in the newsroom's time zone.
-So each content version has a *window*: `since` (when what pages show last changed) and `until` (the next
-scheduled publication or embargo lift, found by one query per version). A cached page also stores the
-moment it stops being right — the earliest of `until`, the next local midnight and now + TTL — and is a
-miss after that.
+**Soft and hard.** An edit or a publication writes *soft* tokens (`s…`): a stale page may still be served
+for up to `PAGE_CACHE_STALE_SECONDS` while one worker, holding a short lock, renders it again, so readers
+never queue behind a re-render. An unpublication, a deletion or a new embargo writes *hard* tokens (`h…`) on
+the article's key: a page showing that story is never served again, not even once.
 
-Page caching and versioned validators need a cache every worker shares. They are on when
-`PAGE_CACHE_SECONDS` > 0, which settings make the default only when `REDIS_URL` is set. Without it, pages
-are rendered each time and still answer conditional requests (an ETag of the content).
+**Fragments.** The masthead (date and navigation) and the Latest box are shared by every page. A page stores
+a marker where each goes, and a hit assembles the page from its body and the current fragments without
+rendering a template, so a publication re-renders the Latest box once, not every article page. Behind an
+HTTP cache that speaks ESI (Varnish, see deploy/varnish/) the markers become `<esi:include>` instead.
+
+**Time.** A scheduled story or an embargo lifting changes pages with no save: the next such moment is kept
+in the shared cache, and the first request after it treats each story whose time came as a publication
+(`_tick`). Fragments that show the date expire at midnight in the newsroom's time zone.
+
+**Races.** Tokens are read *after* rendering, when the keys are known; a change that lands while a page
+renders is caught by the change sequence (`seq`, read before and after): the page is then stored as already
+stale (or, for a takedown, not stored at all).
+
+Page caching needs a cache every worker shares: it is on when `PAGE_CACHE_SECONDS` > 0, which settings make
+the default only when `REDIS_URL` is set. Without it, pages are rendered each time and still answer
+conditional requests with an ETag of the content.
 """
 
 import datetime
-import functools
 import hashlib
 import logging
+import re
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import router, transaction
-from django.db.models import Min, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
@@ -43,103 +55,161 @@ from django.utils.cache import (
 )
 from django.utils.functional import cached_property
 from django.utils.http import http_date, urlencode
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger("newsroom.cache")
 
-VERSION_KEY = "content:version"
-LAST_CHANGE_KEY = "content:last-change"
-WINDOW_TIMEOUT = 24 * 60 * 60
+TOKEN = "token:"  # token:<dependency key>
+ALL = "all"  # every stored page and fragment depends on it: invalidate_all() for bulk writes
+SEQ = "seq"  # changes with every invalidation
+HARD_SEQ = "seq-hard"  # changes with every takedown
+SCHEDULE_KEY = "schedule:next"  # (the next moment a scheduled story or an embargo comes due,)
+SCHEDULE_LAST = "schedule:last"  # the moment up to which such stories have been handled
+SCHEDULE_RECHECK = 60  # seconds: the next moment is read from the database again at least this often
+FRESH, SOFT, HARD = 0, 1, 2
+
+# Where a shared fragment goes in a stored page; never produced by content (bodies are sanitised, comments
+# stripped, headlines escaped).
+MARKER = re.compile(rb"<!--newsroom-fragment:([a-z]+):([^>]*)-->")
 
 
 def page_cache_enabled():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-# The content version -------------------------------------------------------
+def _lifetime():
+    """How long a page may be kept when nothing changes it: here, or (without a page cache) in a CDN."""
+    return datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS or settings.PAGE_CDN_MAX_AGE)
 
 
-def content_version():
-    """The current content version, or None when the shared cache cannot be reached."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A random start rather than 1: if the key is ever evicted or flushed while pages survive,
-        # the new numbers never meet keys written under the old ones.
-        cache.add(VERSION_KEY, secrets.randbits(40), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _changes_with_schedule(keys):
+    """Listings (and the Latest box) change when a scheduled story comes due; a story's own page does not."""
+    return any(key.startswith("list-") or key == "frag-latest" for key in keys)
 
 
-def bump_content_version():
-    """Make every cached page and fragment stale. Call it after bulk writes that send no signals
-    (`QuerySet.update()`, `bulk_create()`); model saves and deletes call it by themselves."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        # No version yet (or the cache is away): a fresh random one is as good as a bump.
-        content_version()
+def _new_token(*, hard):
+    return ("h" if hard else "s") + secrets.token_hex(6)
 
 
-def _content_changed(sender, **kwargs):
-    # Why signals and not a service: the cache must go stale on *every* write path — the admin, imports,
-    # seed_demo, `manage.py shell`, factories — and a forgotten service call would serve stale news for
-    # minutes. Bumping is a side effect that cannot fail a save (the cache backend swallows Redis errors).
-    #
-    # Bump now, so this transaction's own later reads (and tests, which never commit) see fresh pages, and
-    # once more on commit, so a page that another worker rendered from the old data in between is never
-    # served either.
-    bump_content_version()
-    connection = transaction.get_connection(router.db_for_write(sender))
-    if connection.in_atomic_block and not any(
-        func is bump_content_version for _sids, func, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(bump_content_version, using=connection.alias, robust=True)
+# Dependencies: what a page shows ----------------------------------------------------------------------------
 
 
-def connect_signals():
-    """Called from ArticlesConfig.ready()."""
-    from taggit.models import Tag as TaggitTag
-
-    from .models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
-
-    for model in (Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggitTag, TaggedArticle):
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"content-version-save-{model._meta.label}")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"content-version-del-{model._meta.label}")
-    # Tags (taggit) and bylines added through the m2m managers are bulk-created: no post_save.
-    for through in (TaggedArticle, ArticleAuthor):
-        m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"content-version-m2m-{through.__name__}")
+def depends_on(request, *keys):
+    """Note that the page being rendered for `request` shows what `keys` name."""
+    deps = getattr(request, "_cache_deps", None)
+    if deps is not None:
+        deps.update(keys)
 
 
-# The window: when what readers see last changed, and when it next changes -----------------------------
+def depends_on_articles(request, articles, *, full=False):
+    """Note every story in `articles` as a card shows it (section, byline, picture); `full`: tags too.
+
+    The bylines (and with `full` the tags) must be prefetched, as every listing does: no query here.
+    """
+    deps = getattr(request, "_cache_deps", None)
+    if deps is None:
+        return
+    for article in articles:
+        deps.add(f"article-{article.pk}")
+        deps.add(f"section-{article.section_id}")
+        if article.lead_image_id:
+            deps.add(f"image-{article.lead_image_id}")
+        deps.update(f"author-{link.author_id}" for link in article.article_authors.all())
+        if full:
+            deps.update(f"tag-{tag.pk}" for tag in article.tags.all())
 
 
-@dataclass(frozen=True)
-class ContentState:
-    version: int
-    since: datetime.datetime
-    until: datetime.datetime | None  # next scheduled publication or embargo lift; None: none planned
-
-    def bounds(self, now):
-        """(since, until) for pages rendered now, with the local midnights taken in."""
-        today = _local_midnight(now, days=0)
-        tomorrow = _local_midnight(now, days=1)
-        since = max(self.since, today)
-        until = min(self.until, tomorrow) if self.until else tomorrow
-        return since, until
+def expires_at(request, moment):
+    """The page stops being right at `moment` (e.g. a story leaving the news sitemap's 48 hours)."""
+    if moment is not None and hasattr(request, "_cache_until"):
+        request._cache_until = min(request._cache_until, moment)
 
 
-def _local_midnight(now, *, days):
-    local_day = timezone.localdate(now) + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(local_day, datetime.time.min))
+def listing_keys(article_state):
+    """The listings a story with this state appears on: home, latest, its section, tags, authors, archives."""
+    day = article_state["publication_date"]
+    keys = {
+        "list-home",
+        "list-latest",
+        "list-search",
+        "list-authors",
+        "list-sitemap",
+        "list-news-sitemap",
+        "frag-latest",
+        f"list-section-{article_state['section_id']}",
+    }
+    if day is not None:
+        keys |= {f"list-archive-{day:%Y}", f"list-archive-{day:%Y-%m}", f"list-archive-{day:%Y-%m-%d}"}
+    keys |= {f"list-tag-{pk}" for pk in article_state.get("tag_ids", ())}
+    keys |= {f"list-author-{pk}" for pk in article_state.get("author_ids", ())}
+    return keys
+
+
+# Tokens -----------------------------------------------------------------------------------------------
+
+
+def read_tokens(keys):
+    """{key: token or None} in one round trip."""
+    found = cache.get_many([TOKEN + key for key in keys])
+    return {key: found.get(TOKEN + key) for key in keys}
+
+
+def write_tokens(*, soft=(), hard=()):
+    """Give the keys new tokens (one round trip). Hard wins over soft for a key in both."""
+    hard = set(hard)
+    soft = set(soft) - hard
+    if not soft and not hard:
+        return
+    values = {TOKEN + key: _new_token(hard=False) for key in soft}
+    values |= {TOKEN + key: _new_token(hard=True) for key in hard}
+    values[TOKEN + SEQ] = _new_token(hard=False)
+    if hard:
+        values[TOKEN + HARD_SEQ] = _new_token(hard=True)
+    cache.set_many(values, timeout=None)
+
+
+def invalidate_all():
+    """Make every cached page and fragment stale and never served again. For bulk writes that send no
+    signals (`QuerySet.update()`, `bulk_create()`); saves and deletes invalidate exactly by themselves."""
+    from . import httpcache
+
+    write_tokens(hard=[ALL])
+    httpcache.purge(hard=[ALL])
+
+
+def _staleness(stored, current):
+    state = FRESH
+    for key, token in stored:
+        now = current.get(key)
+        if now == token:
+            continue
+        if now is None or now[0] == "h":
+            return HARD
+        state = SOFT
+    return state
+
+
+def _ensure_tokens(current, keys):
+    """Keys never seen before get a first token; `add`, so a change that lands meanwhile is not undone."""
+    for key in keys:
+        if current.get(key) is None:
+            cache.add(TOKEN + key, _new_token(hard=False), timeout=None)
+    missing = [key for key in keys if current.get(key) is None]
+    if missing:
+        current.update(read_tokens(missing))
+    return current
+
+
+# Time: scheduled stories and embargoes ------------------------------------------------------------------
 
 
 def next_scheduled_change(now):
     """The next moment a published article becomes visible (its time or its embargo arrives), or None."""
+    from django.db.models import Min, Q
+
     from .models import Article
 
-    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).filter(
-        Q(published_at__gt=now) | Q(embargo_until__gt=now)
-    )
-    found = upcoming.aggregate(
+    found = Article.objects.scheduled().aggregate(
         publication=Min("published_at", filter=Q(published_at__gt=now)),
         embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
     )
@@ -147,87 +217,206 @@ def next_scheduled_change(now):
     return min(times) if times else None
 
 
-def content_state(request=None):
-    """The state pages are rendered under (memoised on the request), or None without a shared cache."""
-    if request is not None and hasattr(request, "_content_state"):
-        return request._content_state
-    state = None
-    if page_cache_enabled():
-        version = content_version()
-        if version is not None:
-            state = _window(version, timezone.now())
-    if request is not None:
-        request._content_state = state
-    return state
+def schedule_changed(moment):
+    """A story was scheduled or embargoed until `moment`: make sure the clock wakes up for it."""
+    current = cache.get(SCHEDULE_KEY)
+    if current is not None and (current[0] is None or moment < current[0]):
+        cache.set(SCHEDULE_KEY, (moment,), timeout=SCHEDULE_RECHECK)
 
 
-def _window(version, now):
-    key = f"content:{version}:window"
-    window = cache.get(key)
-    if window is not None and (window[1] is None or window[1] > now):
-        return ContentState(version, *window)
-    # First render under this version, or its scheduled moment has passed: pages changed then.
-    since = window[1] if window is not None else now
-    # Last-Modified has whole seconds: a change within the second of the previous one must still move it.
-    previous = cache.get(LAST_CHANGE_KEY)
-    if previous is not None and since < previous + datetime.timedelta(seconds=1):
-        since = previous + datetime.timedelta(seconds=1)
-    cache.set(LAST_CHANGE_KEY, since, timeout=None)
-    window = (since, next_scheduled_change(now))
-    cache.set(key, window, timeout=WINDOW_TIMEOUT)
-    return ContentState(version, *window)
+def _next_change(now):
+    """The next moment a scheduled story comes due, or a day from now when none is known (as without a
+    shared cache, where pages are not kept and CDNs keep them at most PAGE_CDN_MAX_AGE)."""
+    value = cache.get(SCHEDULE_KEY) if page_cache_enabled() else None
+    return (value[0] if value else None) or now + datetime.timedelta(days=1)
 
 
-# Fragments: small query results shared by many pages -----------------------------------------------------
+def _schedule(now, value):
+    """Run the clock when a scheduled moment has come (or is unknown); True when it changed tokens."""
+    if value is not None and (value[0] is None or value[0] > now):
+        return False
+    # One worker handles it; the others go on with what they have (it takes a few milliseconds).
+    if not cache.add("lock:schedule", 1, timeout=10):
+        return False
+    try:
+        return _tick(now)
+    finally:
+        cache.delete("lock:schedule")
 
-_memo = {}
-_memo_lock = threading.Lock()
+
+def _tick(now):
+    """Treat each story whose time or embargo came since the last tick as a publication."""
+    from django.db.models import F, Q
+
+    from . import httpcache
+    from .invalidation import publication_keys
+    from .models import Article
+
+    last = cache.get(SCHEDULE_LAST)
+    soft = set()
+    if last is not None:
+        # Stories saved after they became visible were handled by their save (articles/invalidation.py).
+        came_due = Article.objects.published().filter(
+            Q(published_at__gt=last, modified_at__lt=F("published_at"))
+            | Q(embargo_until__gt=last, modified_at__lt=F("embargo_until"))
+        )
+        for article in came_due:
+            soft |= publication_keys(article)
+    if soft:
+        write_tokens(soft=soft)
+        httpcache.purge(soft=soft)
+    cache.set(SCHEDULE_LAST, now, timeout=None)
+    cache.set(SCHEDULE_KEY, (next_scheduled_change(now),), timeout=SCHEDULE_RECHECK)
+    return bool(soft)
 
 
-def fragment(name, state, build):
-    """`build()`, cached for this content state: in this process, then in the shared cache.
+# Cached values shared by many renders (navigation, counts) ----------------------------------------------
 
-    The in-process copy is safe because its key holds the shared version: a change anywhere bumps it.
-    """
-    if state is None:
+
+def cached_value(name, keys, build):
+    """`build()`, kept in the shared cache until one of `keys` changes (one round trip to check)."""
+    if not page_cache_enabled():
         return build()
-    since, _until = state.bounds(timezone.now())
-    key = f"fragment:{name}:{state.version}:{since.timestamp()}"
-    memo = _memo.get(name)
-    if memo is not None and memo[0] == key:
-        return memo[1]
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
-    with _memo_lock:
-        _memo[name] = (key, value)
+    keys = (ALL, *keys)
+    found = cache.get_many([f"value:{name}", *(TOKEN + key for key in keys)])
+    entry = found.get(f"value:{name}")
+    current = {key: found.get(TOKEN + key) for key in keys}
+    if entry is not None and _staleness(entry[1], current) == FRESH:
+        return entry[0]
+    current = _ensure_tokens(current, keys)
+    value = build()
+    cache.set(f"value:{name}", (value, tuple(current.items())), timeout=settings.PAGE_CACHE_SECONDS)
     return value
 
 
 class CountCachingPaginator(Paginator):
-    """Counts the listing once per content state (COUNT(*) over 100,000 rows is the slow part of a page)."""
+    """Counts a listing once per change to it (COUNT(*) over 100,000 rows is the slow part of a page)."""
 
-    def __init__(self, *args, count_key=None, state=None, **kwargs):
+    def __init__(self, *args, count_key=None, deps=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
-        self.state = state
+        self.deps = deps
 
     @cached_property
     def count(self):
-        if self.state is None or self.count_key is None:
+        if self.count_key is None:
             return super().count
-        return fragment(f"count:{self.count_key}", self.state, lambda: Paginator.count.func(self))
+        return cached_value(f"count:{self.count_key}", self.deps, lambda: Paginator.count.func(self))
 
 
-# Readers' pages ------------------------------------------------------------------------------------------
+# Fragments: the masthead and the Latest box ---------------------------------------------------------------
+
+
+def local_midnight(now, *, days=1):
+    """The next midnight in the newsroom's time zone (`days` later)."""
+    local_day = timezone.localdate(now) + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(local_day, datetime.time.min))
+
+
+def _render_masthead(current):
+    from .views import navigation_sections
+
+    sections = navigation_sections()
+    html = render_to_string(
+        "includes/masthead.html",
+        {
+            "NEWSROOM_NAME": settings.NEWSROOM_NAME,
+            "today": timezone.localdate(),
+            "nav_sections": sections,
+            "current": current,
+        },
+    )
+    return html, {"frag-nav", *(f"section-{section.pk}" for section in sections)}
+
+
+LATEST_BOX_SIZE = 6
+
+
+def _render_latest(_param):
+    from .models import Article
+
+    newest = list(
+        Article.objects.published()
+        .only("headline", "slug", "published_at", "publication_date")
+        .order_by("-published_at", "-id")[:LATEST_BOX_SIZE]
+    )
+    html = render_to_string("articles/includes/latest_box.html", {"latest_articles": newest})
+    return html, {"frag-latest", *(f"article-{article.pk}" for article in newest)}
+
+
+FRAGMENTS = {"masthead": _render_masthead, "latest": _render_latest}
+
+
+def fragment_param(name, request):
+    """The one thing a fragment varies by: the masthead marks the page it is on, when that is in the nav."""
+    if name == "masthead" and (request.path == "/" or re.fullmatch(r"/section/[-\w]+/", request.path)):
+        return request.path
+    return ""
+
+
+def fragment_slot(request, name):
+    """What goes where a shared fragment belongs: a marker in a page being cached (assembled on the way
+    out), an `<esi:include>` for an HTTP cache that assembles pages, or else the fragment itself."""
+    param = fragment_param(name, request)
+    if getattr(request, "_cache_markers", False):
+        request._cache_fragments = True
+        return mark_safe(f"<!--newsroom-fragment:{name}:{param}-->")
+    if getattr(request, "_cache_deps", None) is not None and wants_esi(request):
+        request._cache_esi = True
+        return mark_safe(_esi_include(name, param)["html"].decode())
+    fragment = get_fragment(name, param, timezone.now())
+    depends_on(request, *fragment["keys"])  # rendered into a public page: it shows what the fragment shows
+    expires_at(request, fragment["until"])
+    return mark_safe(fragment["html"].decode())
+
+
+_local_fragments = {}
+
+
+def get_fragment(name, param, now, current=None):
+    """The fragment's entry, fresh (or stale within the allowed seconds while another worker renders it)."""
+    key = f"fragment:{name}:{param}"
+    if not page_cache_enabled():
+        return _build_fragment(name, param, now, None)
+    entry = _local_fragments.get(key)
+    if entry is None:
+        entry = cache.get(key)
+    if entry is not None:
+        if current is None:
+            current = read_tokens([key for key, _token in entry["tokens"]])
+        state = _staleness(entry["tokens"], current)
+        if entry["until"] <= now:
+            state = max(state, SOFT)
+        if state == FRESH or (state == SOFT and not _claim(key)):
+            _local_fragments[key] = entry
+            return entry
+    try:
+        return _build_fragment(name, param, now, key)
+    finally:
+        if entry is not None:
+            cache.delete(f"lock:{key}")
+
+
+def _build_fragment(name, param, now, key):
+    before = read_tokens([SEQ, HARD_SEQ]) if key else None
+    html, keys = FRAGMENTS[name](param)
+    until = min(local_midnight(now), now + _lifetime())
+    if _changes_with_schedule(keys):
+        until = min(until, _next_change(now))
+    entry = {"html": html.encode(), "id": secrets.token_hex(4), "keys": sorted(keys), "until": until, "created": now}
+    if key and _store(key, entry, keys, before, now):
+        _local_fragments[key] = entry
+    return entry
+
+
+# Readers' pages: looking up, assembling, storing ------------------------------------------------------------
 
 
 class _LocalPages:
     """The most recently served pages of this worker, so a hit need not fetch ~40 kB from Redis each time.
 
-    Bounded (LRU, PAGE_CACHE_LOCAL_ENTRIES), so a worker's memory stays flat; entries are only used when
-    their version is the shared cache's current one, so they are exactly as fresh as the shared entries.
+    Bounded (LRU, PAGE_CACHE_LOCAL_ENTRIES), so a worker's memory stays flat; every use checks the entry's
+    tokens in the shared cache first, so they are exactly as fresh as the shared entries.
     """
 
     def __init__(self):
@@ -236,6 +425,9 @@ class _LocalPages:
 
     def __contains__(self, key):
         return key in self._entries
+
+    def __len__(self):
+        return len(self._entries)
 
     def get(self, key):
         with self._lock:
@@ -259,6 +451,12 @@ class _LocalPages:
 _local_pages = _LocalPages()
 
 
+def clear_local_memory():
+    """Forget what this worker holds in memory (tests, and a worker that has seen a flush)."""
+    _local_pages.clear()
+    _local_fragments.clear()
+
+
 def is_reader_request(request):
     """Anonymous GET or HEAD: the only requests whose pages are shared between people."""
     if request.method not in ("GET", "HEAD"):
@@ -268,6 +466,144 @@ def is_reader_request(request):
         return True
     user = getattr(request, "user", None)
     return not (user and user.is_authenticated)
+
+
+def wants_esi(request):
+    """An HTTP cache in front that assembles Edge Side Includes (it says so in Surrogate-Capability)."""
+    return settings.HTTP_CACHE_ESI and "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
+def _page_key(request):
+    # Only requests whose parameters are all ones the view depends on are cached (reader_page), so the
+    # parameters in name order are the same key for the same page, whichever way round they came.
+    query = urlencode([(name, value) for name in sorted(request.GET) for value in request.GET.getlist(name)])
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{int(wants_esi(request))}"
+    return f"page:{hashlib.sha1(address.encode()).hexdigest()}"
+
+
+def _claim(key):
+    """One worker re-renders a stale entry; the others may serve the stale copy until it is done."""
+    return cache.add(f"lock:{key}", 1, timeout=settings.PAGE_CACHE_STALE_SECONDS)
+
+
+class _Lookup:
+    """What a lookup found: `response` to send, or the key (and whether a lock was taken) for the render."""
+
+    def __init__(self, key, response=None, *, claimed=False, available=True):
+        self.key, self.response, self.claimed, self.available = key, response, claimed, available
+
+
+def _lookup(request, key, now, entry=None):
+    """Serve the stored page when it is fresh, or stale while another worker renders it; else say render."""
+    if entry is None:
+        entry = _local_pages.get(key)
+    fragments = [(name, param) for name, param in entry["fragments"]] if entry is not None else []
+    esi = entry is not None and entry["esi"]
+    fragment_entries = {}
+    token_keys = [SCHEDULE_KEY]
+    if entry is not None:
+        token_keys += [TOKEN + k for k, _t in entry["tokens"]]
+        if not esi:
+            for name, param in fragments:
+                fragment = _local_fragments.get(f"fragment:{name}:{param}")
+                if fragment is None:
+                    fragment = cache.get(f"fragment:{name}:{param}")
+                fragment_entries[name, param] = fragment
+                if fragment is not None:
+                    token_keys += [TOKEN + k for k, _t in fragment["tokens"]]
+    token_keys.append(TOKEN + ALL)
+    found = cache.get_many(token_keys)
+    if found.get(TOKEN + ALL) is None:
+        cache.add(TOKEN + ALL, _new_token(hard=False), timeout=None)
+        if cache.get(TOKEN + ALL) is None:
+            return _Lookup(key, available=False)  # the shared cache is away
+    if _schedule(now, found.get(SCHEDULE_KEY)):
+        found = cache.get_many(token_keys)
+    request._cache_next_change = (found.get(SCHEDULE_KEY) or (None,))[0]
+    if entry is None:
+        return _Lookup(key)
+    current = {k[len(TOKEN) :]: v for k, v in found.items() if k.startswith(TOKEN)}
+    state = _staleness(entry["tokens"], current)
+    if entry["until"] <= now:
+        state = max(state, SOFT)
+    claimed = False
+    if state == HARD or (state == SOFT and (claimed := _claim(key))):
+        return _Lookup(key, claimed=claimed)
+    parts = []
+    for name, param in fragments:
+        if esi:
+            parts.append(_esi_include(name, param))
+            continue
+        fragment = fragment_entries[name, param]
+        if fragment is None or fragment["until"] <= now or _staleness(fragment["tokens"], current) != FRESH:
+            fragment = get_fragment(name, param, now, current)
+        parts.append(fragment)
+    return _Lookup(key, _respond(request, entry, parts, now, hit=True))
+
+
+def _esi_include(name, param):
+    from django.urls import reverse
+
+    src = reverse("articles:fragment", kwargs={"name": name})
+    if param:
+        src += "?" + urlencode({"current": param})
+    return {"html": f'<esi:include src="{src}"/>'.encode(), "id": "esi", "keys": [], "created": None}
+
+
+def _respond(request, entry, fragments, now, *, hit):
+    """The page: its body with the fragments in their places, its validators and its headers."""
+    chunks = entry["chunks"]
+    body = chunks[0] if not fragments else b"".join(_interleave(chunks, [f["html"] for f in fragments]))
+    response = HttpResponse(body, content_type=entry["content_type"])
+    for header, value in entry["headers"].items():
+        response[header] = value
+    response["Content-Length"] = str(len(body))  # CommonMiddleware's job, which a hit skips
+    response["X-Page-Cache"] = "hit" if hit else "miss"
+    etag = '"{}"'.format("-".join([entry["id"], *(f["id"] for f in fragments)]))
+    created = max([entry["created"], *(f["created"] for f in fragments if f["created"])])
+    until = min([entry["until"], *(f["until"] for f in fragments if "until" in f)])
+    keys = set(entry["keys"])
+    if not entry["esi"]:
+        for fragment in fragments:
+            keys.update(fragment["keys"])
+    else:
+        response["Surrogate-Control"] = 'content="ESI/1.0"'
+    return _finish(request, response, etag, int(created.timestamp()) + 1, until, now, keys)
+
+
+def _interleave(chunks, fragments):
+    for chunk, fragment in zip(chunks, fragments, strict=False):
+        yield chunk
+        yield fragment
+    yield chunks[-1]
+
+
+class ReaderPageCacheMiddleware:
+    """Answer anonymous readers' cached pages before the session, CSRF, auth and messages layers run.
+
+    Only requests without a session cookie (nobody logged in) for a page this worker has stored or served
+    before are looked up here, so other requests pay no round trip; a hit skips the middleware below this
+    one and URL routing, which are most of a hit's cost. Everything else, misses included, goes on to the
+    view, whose `reader_page` decorator renders and stores the page (and reuses what was looked up here).
+    Sits below the security, CSP and X-Frame-Options middleware, so hits carry their headers too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            page_cache_enabled()
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            key = _page_key(request)
+            if key in _local_pages:
+                found = _lookup(request, key, timezone.now())
+                if found.response is not None:
+                    return found.response
+                request._page_cache_lookup = found
+        return self.get_response(request)
 
 
 def reader_page(view=None, *, params=("page",)):
@@ -286,6 +622,8 @@ def reader_page(view=None, *, params=("page",)):
                 add_never_cache_headers(response)
                 patch_vary_headers(response, ["Cookie"])
                 return response
+            request._cache_deps = set()
+            request._cache_until = timezone.now() + _lifetime()
             if not page_cache_enabled() or set(request.GET) - set(params):
                 return _render_uncached(view_func, request, args, kwargs)
             return _render_cached(view_func, request, args, kwargs)
@@ -303,120 +641,96 @@ def _render_uncached(view_func, request, args, kwargs):
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     now = timezone.now()
-    state = getattr(request, "_content_state", None)  # known when the shared cache is on
-    until = state.bounds(now)[1] if state is not None else _local_midnight(now, days=1)
-    _public_headers(response, (until - now).total_seconds())
+    from . import httpcache
+
+    _public_headers(response, (_until(request, now) - now).total_seconds())
+    httpcache.add_key_header(response, request._cache_deps)
+    if getattr(request, "_cache_esi", False):
+        response["Surrogate-Control"] = 'content="ESI/1.0"'
     if not response.has_header("ETag"):
         set_response_etag(response)
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 
-def _page_key(request):
-    # Only requests whose parameters are all ones the view depends on are cached (reader_page), so the
-    # parameters in name order are the same key for the same page, whichever way round they came.
-    query = urlencode([(name, value) for name in sorted(request.GET) for value in request.GET.getlist(name)])
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"page:{hashlib.sha1(address.encode()).hexdigest()}"
-
-
-def _lookup(request, key, now):
-    """(version, response): the page stored for this request if it is still current, else None.
-
-    An entry holds the version it was rendered under, so a bump makes every entry stale without touching
-    them. A hit costs one small round trip (the version) when this worker holds the page in memory, else two
-    (the version, then the page from the shared cache). The version is None when the shared cache is away.
-    """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        return None, None
-    entry = _local_pages.get(key)
-    if entry is None or entry["version"] != version:
-        entry = cache.get(key)
-        if entry is None or entry["version"] != version:
-            return version, None
-        _local_pages.put(key, entry)
-    if entry["until"] <= now:
-        return version, None
-    response = HttpResponse(entry["content"], content_type=entry["content_type"])
-    for header, value in entry["headers"].items():
-        response[header] = value
-    response["X-Page-Cache"] = "hit"
-    response["Content-Length"] = str(len(entry["content"]))  # CommonMiddleware's job, which a hit skips
-    return version, _finish(request, response, entry["etag"], entry["last_modified"], entry["until"], now)
-
-
-class ReaderPageCacheMiddleware:
-    """Answer anonymous readers' cached pages before the session, CSRF, auth and messages layers run.
-
-    Only requests without a session cookie (nobody logged in) for a page this worker has stored or served
-    before are looked up here, so other requests pay no round trip; a hit skips the middleware below this
-    one and URL routing, which are most of a hit's cost. Everything else, misses included, goes on to the
-    view, whose `reader_page` decorator renders and stores the page (and reuses the key and version read here).
-    Sits below the security, CSP and X-Frame-Options middleware, so hits carry their headers too.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if (
-            page_cache_enabled()
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
-            key = _page_key(request)
-            if key in _local_pages:
-                version, response = _lookup(request, key, timezone.now())
-                if response is not None:
-                    return response
-                request._page_cache_miss = (key, version)
-        return self.get_response(request)
-
-
 def _render_cached(view_func, request, args, kwargs):
     now = timezone.now()
-    if hasattr(request, "_page_cache_miss"):  # looked up a moment ago by ReaderPageCacheMiddleware
-        key, version = request._page_cache_miss
-    else:
+    found = getattr(request, "_page_cache_lookup", None)  # looked up a moment ago by the middleware
+    if found is None:
         key = _page_key(request)
-        version, response = _lookup(request, key, now)
-        if response is not None:
-            return response
-    if version is None:
-        version = content_version()
-    if version is None:  # the shared cache is away
-        request._content_state = None
+        entry = cache.get(key)
+        found = _lookup(request, key, now, entry)
+        if found.response is not None:
+            if entry is not None:
+                _local_pages.put(key, entry)
+            return found.response
+    if not found.available:
         return _render_uncached(view_func, request, args, kwargs)
-    state = request._content_state = _window(version, now)
-    # Bounds are fixed *before* rendering: the page may not outlive a change due while it renders.
-    since, until = state.bounds(now)
-    until = min(until, now + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
-    etag = '"{}"'.format(hashlib.sha1(f"{key}|{version}|{since.timestamp()}".encode()).hexdigest()[:32])
-    last_modified = int(since.timestamp()) + 1  # HTTP dates have whole seconds; never claim an earlier one
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is not None:
-        _validators(not_modified, etag, last_modified, until, now)
-        return not_modified
+    try:
+        return _render_and_store(view_func, request, args, kwargs, found.key, now)
+    finally:
+        if found.claimed:
+            cache.delete(f"lock:{found.key}")
 
-    response = view_func(request, *args, **kwargs)
-    if response.status_code != 200 or response.streaming:
-        return response
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    if _storable(request, response):
-        entry = {
-            "version": version,
-            "content": response.content,
-            "content_type": response["Content-Type"],
-            "headers": {name: response[name] for name in ("Content-Language", "X-Robots-Tag") if name in response},
-            "etag": etag,
-            "last_modified": last_modified,
-            "until": until,
-        }
-        cache.set(key, entry, timeout=max(1, int((until - now).total_seconds())))
+
+def _render_and_store(view_func, request, args, kwargs, key, now):
+    before = read_tokens([SEQ, HARD_SEQ])
+    # Markers only while the view renders its own page: an error page rendered later gets the fragments.
+    request._cache_markers = True
+    try:
+        response = view_func(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    finally:
+        request._cache_markers = False
+    esi = wants_esi(request)
+    chunks, fragments = [response.content], []
+    if getattr(request, "_cache_fragments", False):
+        pieces = MARKER.split(response.content)
+        chunks = pieces[::3]
+        fragments = [(name.decode(), param.decode()) for name, param in zip(pieces[1::3], pieces[2::3], strict=True)]
+    entry = {
+        "chunks": chunks,
+        "fragments": fragments,
+        "esi": esi,
+        "content_type": response["Content-Type"],
+        "headers": {name: response[name] for name in ("Content-Language", "X-Robots-Tag") if name in response},
+        "id": secrets.token_hex(4),
+        "keys": sorted(request._cache_deps),
+        "until": _until(request, now),
+        "created": now,
+    }
+    storable = _storable(request, response) and _store(key, entry, request._cache_deps, before, now)
+    if storable:
         _local_pages.put(key, entry)
-        response["X-Page-Cache"] = "miss"
-    return _finish(request, response, etag, last_modified, until, now)
+    parts = [_esi_include(*f) if esi else get_fragment(*f, now) for f in fragments]
+    page = _respond(request, entry, parts, now, hit=False)
+    if not storable:
+        del page["X-Page-Cache"]
+    return page
+
+
+def _until(request, now):
+    until = request._cache_until
+    if _changes_with_schedule(request._cache_deps):
+        next_change = getattr(request, "_cache_next_change", None)
+        until = min(until, next_change or _next_change(now))
+    return until
+
+
+def _store(key, entry, keys, before, now):
+    """Store `entry` with the tokens its keys have now, unless a takedown landed while it rendered."""
+    keys = (ALL, *keys)
+    current = _ensure_tokens(read_tokens([*keys, SEQ, HARD_SEQ]), keys)
+    if current[HARD_SEQ] != before[HARD_SEQ]:
+        return False  # this copy may show a story taken down meanwhile: never keep it
+    if current[SEQ] != before[SEQ]:
+        entry["until"] = now  # an edit or a publication landed meanwhile: stale at once (served at most briefly)
+    entry["tokens"] = tuple((k, current[k]) for k in keys)
+    timeout = max(1, int((entry["until"] - now).total_seconds()) + settings.PAGE_CACHE_STALE_SECONDS)
+    cache.set(key, entry, timeout=timeout)
+    return True
 
 
 def _storable(request, response):
@@ -426,20 +740,13 @@ def _storable(request, response):
     return "private" not in response.get("Cache-Control", "") and "no-store" not in response.get("Cache-Control", "")
 
 
-def _validators(response, etag, last_modified, until, now):
+def _finish(request, response, etag, last_modified, until, now, keys):
+    from . import httpcache
+
     response["ETag"] = etag
-    response["Last-Modified"] = _http_date(last_modified)
+    response["Last-Modified"] = http_date(last_modified)
     _public_headers(response, (until - now).total_seconds())
-
-
-@functools.lru_cache(maxsize=256)
-def _http_date(epoch_seconds):
-    # Every hit of a page sends the same Last-Modified until the content changes.
-    return http_date(epoch_seconds)
-
-
-def _finish(request, response, etag, last_modified, until, now):
-    _validators(response, etag, last_modified, until, now)
+    httpcache.add_key_header(response, keys)
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
 
@@ -457,3 +764,23 @@ def _public_headers(response, seconds_left):
         directives["stale_while_revalidate"] = stale
     patch_cache_control(response, **directives)
     patch_vary_headers(response, ["Cookie"])
+
+
+# The fragments' own address, for HTTP caches that assemble pages with ESI ---------------------------------------
+
+
+def fragment_view(request, name):
+    """`/_esi/<name>/`: one shared fragment, with its own keys and lifetime."""
+    from django.http import Http404
+
+    if name not in FRAGMENTS or request.method not in ("GET", "HEAD"):
+        raise Http404("No such fragment.")
+    param = request.GET.get("current", "")
+    if param and not (param == "/" or re.fullmatch(r"/section/[-\w]+/", param)):
+        raise Http404("No such fragment.")
+    now = timezone.now()
+    fragment = get_fragment(name, param, now)
+    response = HttpResponse(fragment["html"], content_type="text/html; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex"
+    return _finish(request, response, f'"{fragment["id"]}"', int(fragment["created"].timestamp()) + 1,
+                   fragment["until"], now, fragment["keys"])  # fmt: skip

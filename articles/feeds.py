@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 
 from . import seo
+from .cache import depends_on, depends_on_articles, expires_at, local_midnight
 from .models import Article, Author, Section, Tag
 
 FEED_SIZE = 30
@@ -90,9 +91,16 @@ class LatestFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return list(
+        items = list(
             self.get_queryset(obj).for_listing().prefetch_related("tags").order_by("-published_at", "-id")[:FEED_SIZE]
         )
+        depends_on(self.request, *self.listing_keys(obj))
+        depends_on_articles(self.request, items, full=True)
+        expires_at(self.request, local_midnight(timezone.now()))  # the copyright line's year
+        return items
+
+    def listing_keys(self, obj):
+        return ["list-latest"]
 
     # Items ----------------------------------------------------------------
 
@@ -188,10 +196,14 @@ class SectionFeed(LatestFeed):
     def get_queryset(self, obj):
         return Article.objects.published().filter(section=obj)
 
+    def listing_keys(self, obj):
+        return [f"list-section-{obj.pk}", f"section-{obj.pk}"]
+
 
 class TagFeed(LatestFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # A tag used only by drafts, scheduled or embargoed stories is not public, nor is its name.
+        return get_object_or_404(Tag.objects.filter(tagged_articles__content_object__in=_live()).distinct(), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} | {settings.NEWSROOM_NAME}"
@@ -205,10 +217,13 @@ class TagFeed(LatestFeed):
     def get_queryset(self, obj):
         return Article.objects.published().filter(tags=obj)
 
+    def listing_keys(self, obj):
+        return [f"list-tag-{obj.pk}", f"tag-{obj.pk}"]
+
 
 class AuthorFeed(LatestFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.filter(article_links__article__in=_live()).distinct(), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} | {settings.NEWSROOM_NAME}"
@@ -221,3 +236,10 @@ class AuthorFeed(LatestFeed):
 
     def get_queryset(self, obj):
         return Article.objects.published().filter(article_authors__author=obj)
+
+    def listing_keys(self, obj):
+        return [f"list-author-{obj.pk}", f"author-{obj.pk}"]
+
+
+def _live():
+    return Article.objects.published().values("pk")

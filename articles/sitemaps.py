@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import seo
+from .cache import depends_on, expires_at
 from .models import Article, Author, Section, Tag
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
@@ -90,6 +91,7 @@ def _sitemaps(request):
 @sitemap_views.x_robots_tag
 def index(request):
     """The sitemap index: one entry per page of every sitemap."""
+    depends_on(request, "list-sitemap")
     entries = []
     for name, sitemap in _sitemaps(request).items():
         url = seo.absolute_url(reverse("articles:sitemap_section", kwargs={"section": name}), request)
@@ -103,6 +105,7 @@ def index(request):
 @require_GET
 def section(request, section):
     """One page (`?p=N`) of one sitemap; an unknown section or page is a 404."""
+    depends_on(request, "list-sitemap")
     return sitemap_views.sitemap(request, sitemaps=_sitemaps(request), section=section)
 
 
@@ -117,6 +120,10 @@ def news(request):
         .only("headline", "slug", "published_at", "publication_date")
         .order_by("-published_at", "-id")[:NEWS_LIMIT]
     )
+    articles = list(articles)
+    depends_on(request, "list-news-sitemap")
+    if articles:
+        expires_at(request, articles[-1].published_at + NEWS_WINDOW)  # the oldest one leaves then
     entries = [
         {
             "location": seo.absolute_url(article.get_absolute_url(), request),

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import converters, feeds, sitemaps, views
-from .cache import reader_page
+from .cache import fragment_view, reader_page
 
 register_converter(converters.FourDigitYearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "mm")
@@ -34,8 +34,10 @@ urlpatterns = [
     path("section/<slug:slug>/feed/", reader_page(feeds.SectionFeed(), params=()), name="section_feed"),
     path("tag/<slug:slug>/feed/", reader_page(feeds.TagFeed(), params=()), name="tag_feed"),
     path("author/<slug:slug>/feed/", reader_page(feeds.AuthorFeed(), params=()), name="author_feed"),
-    path("sitemap.xml", sitemaps.index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
-    path("news-sitemap.xml", sitemaps.news, name="news_sitemap"),
+    path("sitemap.xml", reader_page(sitemaps.index, params=()), name="sitemap"),
+    path("sitemap-<slug:section>.xml", reader_page(sitemaps.section, params=("p",)), name="sitemap_section"),
+    path("news-sitemap.xml", reader_page(sitemaps.news, params=()), name="news_sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # Shared parts of every page, for an HTTP cache that assembles pages with Edge Side Includes.
+    path("_esi/<slug:name>/", fragment_view, name="fragment"),
 ]

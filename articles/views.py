@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search
-from .cache import CountCachingPaginator, content_state, fragment
+from .cache import CountCachingPaginator, cached_value, depends_on, depends_on_articles
 from .models import Article, ArticleAuthor, Author, Correction, Section, Tag, TaggedArticle
 
 HOME_SECTION_BLOCK_SIZE = 4
@@ -30,7 +30,7 @@ class StrictPaginationMixin:
 
     `deferred_join = True` fetches a page in one query that finds the page's ids first (an index-only
     walk past the skipped rows) and only then reads those rows, so page 4,000 costs what the database
-    must do to skip, not 80,000 joined rows. The count is cached per content version (articles/cache.py).
+    must do to skip, not 80,000 joined rows. The count is cached until the listing changes (articles/cache.py).
     """
 
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -39,8 +39,12 @@ class StrictPaginationMixin:
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
-            queryset, per_page, count_key=self.request.path, state=content_state(self.request), **kwargs
+            queryset, per_page, count_key=self.request.path, deps=self.listing_keys(), **kwargs
         )
+
+    def listing_keys(self):
+        """The dependency keys of the listing this page is (articles/cache.py)."""
+        return []
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
@@ -63,13 +67,18 @@ class ArticleListView(StrictPaginationMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     heading = ""
+    empty_is_missing = False  # a listing with nothing published is a 404 (tags, authors, archives)
 
     def get_queryset(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.empty_is_missing and not context["paginator"].count:
+            raise Http404(_("Nothing published here."))
         context.setdefault("heading", self.heading)
+        depends_on(self.request, *self.listing_keys())
+        depends_on_articles(self.request, context["articles"])
         return context
 
 
@@ -97,19 +106,27 @@ class HomeView(TemplateView):
         latest = [article for article in newest if article not in top][:HOME_LATEST_SIZE]
         sections = active_sections(self.request)
         blocks = section_blocks(published, sections, exclude=top)
-        prefetch_related_objects([*top, *latest, *(a for _s, items in blocks for a in items)], BYLINES)
+        shown = [*top, *latest, *(a for _s, items in blocks for a in items)]
+        prefetch_related_objects(shown, BYLINES)
+        depends_on(self.request, "list-home", *(f"section-{section.pk}" for section in sections))
+        depends_on_articles(self.request, shown)
         context.update(featured=featured, secondary=secondary, latest=latest, section_blocks=blocks)
         return context
 
 
+def navigation_sections():
+    """The navigation's sections, kept in the shared cache until a section changes."""
+    return cached_value(
+        "nav-sections",
+        ["frag-nav"],
+        lambda: list(Section.objects.filter(is_active=True).only("name", "slug", "position")),
+    )
+
+
 def active_sections(request):
-    """The navigation's sections: cached per content version, and read once per request."""
+    """The navigation's sections, read once per request."""
     if not hasattr(request, "_active_sections"):
-        request._active_sections = fragment(
-            "nav-sections",
-            content_state(request),
-            lambda: list(Section.objects.filter(is_active=True).only("name", "slug", "position")),
-        )
+        request._active_sections = navigation_sections()
     return request._active_sections
 
 
@@ -159,6 +176,9 @@ class LatestView(ArticleListView):
     deferred_join = True
     heading = _("Latest")
 
+    def listing_keys(self):
+        return ["list-latest"]
+
 
 class SectionView(ArticleListView):
     deferred_join = True
@@ -171,9 +191,13 @@ class SectionView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, heading=self.section.name, **kwargs)
 
+    def listing_keys(self):
+        return [f"list-section-{self.section.pk}", f"section-{self.section.pk}"]
+
 
 class TagView(ArticleListView):
     deferred_join = True
+    empty_is_missing = True  # a tag used only by drafts or embargoed stories must not show its name
     template_name = "articles/tag.html"
 
     def get_queryset(self):
@@ -183,9 +207,13 @@ class TagView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, heading=self.tag.name, **kwargs)
 
+    def listing_keys(self):
+        return [f"list-tag-{self.tag.pk}", f"tag-{self.tag.pk}"]
+
 
 class AuthorView(ArticleListView):
     deferred_join = True
+    empty_is_missing = True
     template_name = "articles/author.html"
 
     def get_queryset(self):
@@ -194,6 +222,10 @@ class AuthorView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
+
+    def listing_keys(self):
+        keys = [f"list-author-{self.author.pk}", f"author-{self.author.pk}"]
+        return keys + ([f"image-{self.author.photo_id}"] if self.author.photo_id else [])
 
 
 class AuthorListView(StrictPaginationMixin, ListView):
@@ -215,6 +247,16 @@ class AuthorListView(StrictPaginationMixin, ListView):
             .annotate(article_count=Coalesce(Subquery(live_bylines), 0))
             .order_by("name", "pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        authors = context["authors"]
+        depends_on(self.request, "list-authors", *(f"author-{author.pk}" for author in authors))
+        depends_on(self.request, *(f"image-{author.photo_id}" for author in authors if author.photo_id))
+        return context
+
+    def listing_keys(self):
+        return ["list-authors"]
 
 
 class ArticleDetailView(DetailView):
@@ -247,6 +289,8 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related"] = related_articles(self.object)
+        depends_on_articles(self.request, [self.object], full=True)
+        depends_on(self.request, *(f"article-{item.pk}" for item in context["related"]))  # headlines only
         return context
 
 
@@ -417,6 +461,9 @@ class SearchView(StrictPaginationMixin, ListView):
             searched=bool(self.parsed) and self.form.is_valid(),
             max_results=search.MAX_RESULTS,
         )
+        # Any story that becomes public, changes or goes may change what a search finds.
+        depends_on(self.request, "list-search", "frag-nav")
+        depends_on_articles(self.request, articles)
         return context
 
 
@@ -446,6 +493,7 @@ class ArchiveYearView(TemplateView):
         )
         if not months:
             raise Http404(_("Nothing was published in %(year)s.") % {"year": year})
+        depends_on(self.request, f"list-archive-{year:04d}")
         dates = published.values_list("publication_date", flat=True)
         context.update(
             year=year,
@@ -468,16 +516,19 @@ class ArchiveMonthView(ArticleListView):
         following = (first + datetime.timedelta(days=32)).replace(day=1)
         return first, following - datetime.timedelta(days=1)
 
+    empty_is_missing = True
+
     def get_queryset(self):
         self.first, self.last = self.get_range()
         return super().get_queryset().filter(publication_date__range=(self.first, self.last))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not context["paginator"].count:
-            raise Http404(_("Nothing was published on these dates."))
         context.update(self.get_archive_context())
         return context
+
+    def listing_keys(self):
+        return [f"list-archive-{self.first:%Y-%m}"]
 
     def get_archive_context(self):
         days = (
@@ -500,3 +551,6 @@ class ArchiveDayView(ArchiveMonthView):
 
     def get_archive_context(self):
         return {"day": self.first, "heading": _("Archive: %(day)s") % {"day": date_format(self.first, "j F Y")}}
+
+    def listing_keys(self):
+        return [f"list-archive-{self.first:%Y-%m-%d}"]

@@ -77,7 +77,7 @@ def main(out_path):
         PAGE_CACHE_SECONDS=300,
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}},
     ):
-        page_cache._memo.clear()
+        page_cache.clear_local_memory()
         for name, url in pages.items():
             _status, miss, _r = measure(url)
             _status, hit, _r = measure(url)

@@ -156,8 +156,18 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL and not TEST
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
-# Pages each worker also keeps in memory (checked against the shared version on every request).
+# Pages each worker also keeps in memory (their dependency tokens are checked on every request).
 PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 200)
+# After an edit or a publication, one worker renders a page again while the others may serve the previous
+# copy for at most this many seconds (no reader queues behind a re-render). Takedowns never serve stale copies.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
+# The HTTP cache in front (articles/httpcache.py, deploy/varnish/): the response header carrying each page's
+# dependency keys ("xkey" for Varnish, "Surrogate-Key" for Fastly-style CDNs, "Cache-Tag" for Cloudflare,
+# empty for none), where to send purges after each commit (Varnish URLs, comma-separated), and whether pages
+# leave their shared parts to the cache as Edge Side Includes when it asks for them (Surrogate-Capability).
+HTTP_CACHE_TAG_HEADER = os.environ.get("HTTP_CACHE_TAG_HEADER", "xkey").strip()
+HTTP_CACHE_PURGE_URLS = env_list("HTTP_CACHE_PURGE_URLS")
+HTTP_CACHE_ESI = env_bool("HTTP_CACHE_ESI", default=False)
 # `make bench` only: a trivial view at /bench/trivial/ to measure the framework's own cost against.
 BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)
 

@@ -1,14 +1,15 @@
 import functools
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..cache import content_state, fragment
-from ..models import Article
+from ..cache import depends_on, expires_at, fragment_slot, local_midnight
+from ..views import active_sections
 
 register = template.Library()
 
@@ -87,21 +88,31 @@ def byline(article, links=True):
     return format_html('<p class="byline">{}</p>', mark_safe("; ".join(parts)))  # each part escaped above
 
 
-@register.inclusion_tag("articles/includes/latest_box.html", takes_context=True)
-def latest_box(context, count=6, exclude=None):
-    """The newest stories but `exclude`: one list per content version, shared by every page (and process)."""
-    request = context.get("request")
-    newest = fragment(
-        f"latest-box-{count}",
-        content_state(request) if request is not None else None,
-        lambda: list(
-            Article.objects.published()
-            .only("headline", "slug", "published_at", "publication_date")
-            .order_by("-published_at", "-id")[: count + 1]
-        ),
+@register.simple_tag(takes_context=True)
+def latest_box(context):
+    """The newest stories: one fragment shared by every page (articles/cache.py)."""
+    return fragment_slot(context["request"], "latest")
+
+
+@register.simple_tag(takes_context=True)
+def masthead(context):
+    """Date, name, search and navigation: a fragment shared by every page, except on search results (whose
+    search box keeps the query)."""
+    request = context["request"]
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name != "articles:search":
+        return fragment_slot(request, "masthead")
+    depends_on(request, "frag-nav")
+    expires_at(request, local_midnight(timezone.now()))
+    return render_to_string(
+        "includes/masthead.html",
+        {
+            "NEWSROOM_NAME": context.get("NEWSROOM_NAME"),
+            "today": timezone.localdate(),
+            "nav_sections": active_sections(request),
+            "search_query": request.GET.get("q", "")[:200],
+        },
     )
-    exclude_pk = getattr(exclude, "pk", None)
-    return {"latest_articles": [a for a in newest if a.pk != exclude_pk][:count], "request": request}
 
 
 @register.filter

@@ -1,0 +1,262 @@
+"""What a change makes stale: the write side of the page cache (articles/cache.py explains the read side).
+
+Why signals and not a service: pages must go stale on *every* write path — the admin, imports, seed_demo,
+`manage.py shell`, factories — and a forgotten call would serve stale news. Each handler works out which
+dependency keys the change touches, from what readers could see before and after it:
+
+- a story that is public neither before nor after (a draft, an item in review, a scheduled story) touches
+  nothing, however often it is saved;
+- a story that becomes public (published, its time or embargo come): its listings, soft;
+- a public story edited: its own key (every page showing it), soft; its listings too when it moves;
+- a story that stops being public (unpublished, deleted, embargoed again): its own key, *hard* — no page
+  showing it is ever served again — and its listings, soft.
+
+Tokens change at once (so the transaction's own reads, and tests, see fresh pages) and again when the
+transaction commits, when the HTTP cache is purged too: a page rendered from the old rows in between is
+never kept.
+"""
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from . import httpcache
+from .cache import listing_keys, schedule_changed, write_tokens
+
+ARTICLE_FIELDS = (
+    "status",
+    "published_at",
+    "embargo_until",
+    "publication_date",
+    "section_id",
+    "slug",
+    "is_featured",
+    "priority",
+)
+# A public story that changes one of these moves between listings (or within one).
+MOVING_FIELDS = ("published_at", "embargo_until", "publication_date", "section_id", "slug", "is_featured", "priority")
+
+_pending = threading.local()
+
+
+def changed(*, soft=(), hard=()):
+    """Make the pages that noted these keys stale: now, and again (with the HTTP cache) on commit."""
+    soft, hard = set(soft), set(hard)
+    if not soft and not hard:
+        return
+    if transaction.get_autocommit():
+        _send(soft, hard)  # already committed
+        return
+    write_tokens(soft=soft, hard=hard)
+    if not hasattr(_pending, "soft"):
+        _pending.soft, _pending.hard = set(), set()
+    _pending.soft |= soft
+    _pending.hard |= hard
+    # One flush sends everything pending; the other callbacks of the transaction find nothing left.
+    transaction.on_commit(_flush, robust=True)
+
+
+def _flush():
+    soft, hard = getattr(_pending, "soft", set()), getattr(_pending, "hard", set())
+    _pending.soft, _pending.hard = set(), set()
+    _send(soft, hard)
+
+
+def _send(soft, hard):
+    if soft or hard:
+        write_tokens(soft=soft, hard=hard)
+        httpcache.purge(soft=soft - hard, hard=hard)
+
+
+# Articles ------------------------------------------------------------------------------------------------
+
+
+def is_public(state, now=None):
+    now = now or timezone.now()
+    return (
+        state["status"] == "published"
+        and state["published_at"] is not None
+        and state["published_at"] <= now
+        and (state["embargo_until"] is None or state["embargo_until"] <= now)
+    )
+
+
+def _with_links(state, pk):
+    from .models import ArticleAuthor, TaggedArticle
+
+    state["tag_ids"] = list(TaggedArticle.objects.filter(content_object_id=pk).values_list("tag_id", flat=True))
+    state["author_ids"] = list(ArticleAuthor.objects.filter(article_id=pk).values_list("author_id", flat=True))
+    return state
+
+
+def _stored_state(pk):
+    from .models import Article
+
+    return Article._base_manager.filter(pk=pk).values(*ARTICLE_FIELDS).first()
+
+
+def publication_keys(article):
+    """Everything a story's becoming public makes stale (also used when its scheduled time comes)."""
+    state = _with_links({field: getattr(article, field) for field in ARTICLE_FIELDS}, article.pk)
+    return {f"article-{article.pk}", *listing_keys(state)}
+
+
+def _article_pre_save(sender, instance, raw=False, **kwargs):
+    instance._cache_before = None if raw or instance._state.adding or not instance.pk else _stored_state(instance.pk)
+
+
+def _article_post_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    now = timezone.now()
+    before = getattr(instance, "_cache_before", None)
+    instance._cache_before = None
+    after = {field: getattr(instance, field) for field in ARTICLE_FIELDS}
+    was, now_public = before is not None and is_public(before, now), is_public(after, now)
+    if after["status"] == "published" and not now_public:
+        schedule_changed(max(moment for moment in (after["published_at"], after["embargo_until"]) if moment))
+    if not was and not now_public:
+        return  # nobody could see it, nobody can: no page changes
+    key = f"article-{instance.pk}"
+    if was and not now_public:
+        changed(hard={key}, soft=listing_keys(_with_links(before, instance.pk)))
+    elif now_public and not was:
+        changed(soft=publication_keys(instance))
+    else:
+        soft = {key, "list-search", "list-sitemap", "list-news-sitemap"}
+        if any(before[field] != after[field] for field in MOVING_FIELDS):
+            links = _with_links({}, instance.pk)
+            soft |= listing_keys({**before, **links}) | listing_keys({**after, **links})
+        changed(soft=soft)
+
+
+def _article_pre_delete(sender, instance, **kwargs):
+    before = _stored_state(instance.pk)
+    instance._cache_before = _with_links(before, instance.pk) if before and is_public(before) else None
+
+
+def _article_post_delete(sender, instance, **kwargs):
+    before = getattr(instance, "_cache_before", None)
+    if before is not None:
+        changed(hard={f"article-{instance.pk}"}, soft=listing_keys(before))
+
+
+def _public_article(pk):
+    state = _stored_state(pk)
+    return state is not None and is_public(state)
+
+
+# What hangs on an article: corrections, bylines, tags ---------------------------------------------------------
+
+
+def _correction_changed(sender, instance, raw=False, **kwargs):
+    if not raw and _public_article(instance.article_id):
+        changed(soft={f"article-{instance.article_id}"})
+
+
+def _byline_pre_save(sender, instance, raw=False, **kwargs):
+    instance._cache_before = None
+    if not raw and instance.pk:
+        instance._cache_before = (
+            sender._base_manager.filter(pk=instance.pk).values_list("author_id", flat=True).first()
+        )
+
+
+def _byline_changed(sender, instance, raw=False, **kwargs):
+    if raw or not _public_article(instance.article_id):
+        return
+    authors = {instance.author_id, getattr(instance, "_cache_before", None)} - {None}
+    changed(soft={f"article-{instance.article_id}", "list-authors", *(f"list-author-{pk}" for pk in authors)})
+
+
+def _tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw and _public_article(instance.content_object_id):
+        changed(soft={f"article-{instance.content_object_id}", f"list-tag-{instance.tag_id}"})
+
+
+def _links_changed(listing):
+    """m2m_changed for an article's tags (taggit) or authors: the listings of the names added or removed."""
+
+    def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        if action == "pre_clear":
+            # Which names are about to go: m2m_changed's post_clear does not say.
+            field = "tag_id" if listing == "tag" else "author_id"
+            owner = "content_object_id" if listing == "tag" else "article_id"
+            if reverse:
+                instance._cache_cleared = set(
+                    sender.objects.filter(**{field: instance.pk}).values_list(owner, flat=True)
+                )
+            else:
+                instance._cache_cleared = set(
+                    sender.objects.filter(**{owner: instance.pk}).values_list(field, flat=True)
+                )
+            return
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        pks = getattr(instance, "_cache_cleared", set()) if action == "post_clear" else set(pk_set or ())
+        if reverse:  # from the tag's or author's side: pk_set holds articles
+            articles, names = [pk for pk in pks if _public_article(pk)], {instance.pk}
+        else:
+            articles, names = ([instance.pk] if _public_article(instance.pk) else []), pks
+        if articles:
+            soft = {f"article-{pk}" for pk in articles} | {f"list-{listing}-{pk}" for pk in names}
+            changed(soft=soft | ({"list-authors"} if listing == "author" else set()))
+
+    return handler
+
+
+# Names and pictures shown on pages: sections, authors, tags, images ------------------------------------------
+
+OBJECT_KEYS = {
+    "Section": ("section", ("frag-nav", "list-section-{pk}"), ("slug", "is_active", "position")),
+    "Author": ("author", ("list-authors", "list-author-{pk}"), ("slug", "is_active")),
+    "Tag": ("tag", ("list-tag-{pk}",), ("slug",)),
+    "Image": ("image", (), ()),
+}
+
+
+def _object_pre_save(sender, instance, raw=False, **kwargs):
+    fields = OBJECT_KEYS[sender.__name__][2]
+    instance._cache_before = None
+    if fields and not raw and instance.pk:
+        instance._cache_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+
+
+def _object_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    prefix, listings, sitemap_fields = OBJECT_KEYS[sender.__name__]
+    soft = {f"{prefix}-{instance.pk}", *(key.format(pk=instance.pk) for key in listings)}
+    before = getattr(instance, "_cache_before", None)
+    if sitemap_fields and (before is None or any(before[f] != getattr(instance, f) for f in sitemap_fields)):
+        soft.add("list-sitemap")  # the sitemaps list sections, authors and tags by address
+    changed(soft=soft)
+
+
+def connect_signals():
+    """Called from ArticlesConfig.ready()."""
+    from .models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
+
+    def connect(signal, handler, model, name):
+        # weak=False: the m2m handlers are closures that nothing else holds.
+        signal.connect(handler, sender=model, weak=False, dispatch_uid=f"page-cache-{name}-{model._meta.label}")
+
+    connect(pre_save, _article_pre_save, Article, "pre-save")
+    connect(post_save, _article_post_save, Article, "save")
+    connect(pre_delete, _article_pre_delete, Article, "pre-delete")
+    connect(post_delete, _article_post_delete, Article, "delete")
+    connect(post_save, _correction_changed, Correction, "save")
+    connect(post_delete, _correction_changed, Correction, "delete")
+    connect(pre_save, _byline_pre_save, ArticleAuthor, "pre-save")
+    connect(post_save, _byline_changed, ArticleAuthor, "save")
+    connect(post_delete, _byline_changed, ArticleAuthor, "delete")
+    connect(post_save, _tagging_changed, TaggedArticle, "save")
+    connect(post_delete, _tagging_changed, TaggedArticle, "delete")
+    connect(m2m_changed, _links_changed("tag"), TaggedArticle, "m2m")
+    connect(m2m_changed, _links_changed("author"), ArticleAuthor, "m2m")
+    for model in (Section, Author, Tag, Image):
+        connect(pre_save, _object_pre_save, model, "pre-save")
+        connect(post_save, _object_changed, model, "save")
+        connect(post_delete, _object_changed, model, "delete")
