@@ -118,11 +118,9 @@ def make_renditions(new_images):
 
 
 def bump_content_version():
-    try:
-        from ..cache import bump_content_version as bump
-    except ImportError:  # a tree without the page cache
-        return
-    bump()
+    from ..cache import invalidate_all
+
+    invalidate_all()
 
 
 class DemoSeeder:
