@@ -47,6 +47,8 @@ serve: migrate
 	$(BIN)/gunicorn --config newsroom/gunicorn.conf.py newsroom.wsgi
 
 # Load test (see bench/__main__.py): DATABASE_URL=postgres://…/newsroom_bench make bench for 100,000 articles.
+# Ends with the news-day step (bench/newsday.py: readers while writers save and editors publish, then Varnish);
+# BENCH_ONLY_NEWSDAY=1 make bench runs only that step (PostgreSQL newsroom_newsday, Redis db 14).
 bench: install
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
