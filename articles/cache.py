@@ -115,8 +115,11 @@ def depends_on_articles(request, articles, *, full=False):
         if article.lead_image_id:
             deps.add(f"image-{article.lead_image_id}")
         deps.update(f"author-{link.author_id}" for link in article.article_authors.all())
-        if full:
+        if full:  # and what only the story in full shows: body, corrections, tags, caption and credit
+            deps.add(f"article-{article.pk}-page")
             deps.update(f"tag-{tag.pk}" for tag in article.tags.all())
+            if article.lead_image_id:
+                deps.add(f"image-{article.lead_image_id}-page")
 
 
 def expires_at(request, moment):
@@ -403,7 +406,14 @@ def _build_fragment(name, param, now, key):
     until = min(local_midnight(now), now + _lifetime())
     if _changes_with_schedule(keys):
         until = min(until, _next_change(now))
-    entry = {"html": html.encode(), "id": secrets.token_hex(4), "keys": sorted(keys), "until": until, "created": now}
+    previous = _local_fragments.get(key) if key else None
+    entry = {
+        "html": html.encode(),
+        "id": secrets.token_hex(4),
+        "keys": sorted(keys),
+        "until": until,
+        "last_modified": _last_modified(now, previous),
+    }
     if key and _store(key, entry, keys, before, now):
         _local_fragments[key] = entry
     return entry
@@ -489,8 +499,8 @@ def _claim(key):
 class _Lookup:
     """What a lookup found: `response` to send, or the key (and whether a lock was taken) for the render."""
 
-    def __init__(self, key, response=None, *, claimed=False, available=True):
-        self.key, self.response, self.claimed, self.available = key, response, claimed, available
+    def __init__(self, key, response=None, *, entry=None, claimed=False, available=True):
+        self.key, self.response, self.entry, self.claimed, self.available = key, response, entry, claimed, available
 
 
 def _lookup(request, key, now, entry=None):
@@ -528,7 +538,7 @@ def _lookup(request, key, now, entry=None):
         state = max(state, SOFT)
     claimed = False
     if state == HARD or (state == SOFT and (claimed := _claim(key))):
-        return _Lookup(key, claimed=claimed)
+        return _Lookup(key, entry=entry, claimed=claimed)
     parts = []
     for name, param in fragments:
         if esi:
@@ -547,7 +557,7 @@ def _esi_include(name, param):
     src = reverse("articles:fragment", kwargs={"name": name})
     if param:
         src += "?" + urlencode({"current": param})
-    return {"html": f'<esi:include src="{src}"/>'.encode(), "id": "esi", "keys": [], "created": None}
+    return {"html": f'<esi:include src="{src}"/>'.encode(), "id": "esi", "keys": [], "last_modified": 0}
 
 
 def _respond(request, entry, fragments, now, *, hit):
@@ -560,7 +570,7 @@ def _respond(request, entry, fragments, now, *, hit):
     response["Content-Length"] = str(len(body))  # CommonMiddleware's job, which a hit skips
     response["X-Page-Cache"] = "hit" if hit else "miss"
     etag = '"{}"'.format("-".join([entry["id"], *(f["id"] for f in fragments)]))
-    created = max([entry["created"], *(f["created"] for f in fragments if f["created"])])
+    last_modified = max([entry["last_modified"], *(f["last_modified"] for f in fragments)])
     until = min([entry["until"], *(f["until"] for f in fragments if "until" in f)])
     keys = set(entry["keys"])
     if not entry["esi"]:
@@ -568,7 +578,7 @@ def _respond(request, entry, fragments, now, *, hit):
             keys.update(fragment["keys"])
     else:
         response["Surrogate-Control"] = 'content="ESI/1.0"'
-    return _finish(request, response, etag, int(created.timestamp()) + 1, until, now, keys)
+    return _finish(request, response, etag, last_modified, until, now, keys)
 
 
 def _interleave(chunks, fragments):
@@ -666,13 +676,13 @@ def _render_cached(view_func, request, args, kwargs):
     if not found.available:
         return _render_uncached(view_func, request, args, kwargs)
     try:
-        return _render_and_store(view_func, request, args, kwargs, found.key, now)
+        return _render_and_store(view_func, request, args, kwargs, found.key, now, found.entry)
     finally:
         if found.claimed:
             cache.delete(f"lock:{found.key}")
 
 
-def _render_and_store(view_func, request, args, kwargs, key, now):
+def _render_and_store(view_func, request, args, kwargs, key, now, found_entry):
     before = read_tokens([SEQ, HARD_SEQ])
     # Markers only while the view renders its own page: an error page rendered later gets the fragments.
     request._cache_markers = True
@@ -699,7 +709,7 @@ def _render_and_store(view_func, request, args, kwargs, key, now):
         "id": secrets.token_hex(4),
         "keys": sorted(request._cache_deps),
         "until": _until(request, now),
-        "created": now,
+        "last_modified": _last_modified(now, found_entry),
     }
     storable = _storable(request, response) and _store(key, entry, request._cache_deps, before, now)
     if storable:
@@ -709,6 +719,13 @@ def _render_and_store(view_func, request, args, kwargs, key, now):
     if not storable:
         del page["X-Page-Cache"]
     return page
+
+
+def _last_modified(now, previous):
+    """Whole seconds, as HTTP dates have them, and always later than the copy this one replaces: a change
+    within the same second must still move If-Modified-Since."""
+    moment = int(now.timestamp()) + 1
+    return max(moment, previous["last_modified"] + 1) if previous is not None else moment
 
 
 def _until(request, now):
@@ -782,5 +799,5 @@ def fragment_view(request, name):
     fragment = get_fragment(name, param, now)
     response = HttpResponse(fragment["html"], content_type="text/html; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
-    return _finish(request, response, f'"{fragment["id"]}"', int(fragment["created"].timestamp()) + 1,
+    return _finish(request, response, f'"{fragment["id"]}"', fragment["last_modified"],
                    fragment["until"], now, fragment["keys"])  # fmt: skip

@@ -36,7 +36,19 @@ ARTICLE_FIELDS = (
     "priority",
 )
 # A public story that changes one of these moves between listings (or within one).
-MOVING_FIELDS = ("published_at", "embargo_until", "publication_date", "section_id", "slug", "is_featured", "priority")
+MOVING_FIELDS = ("published_at", "embargo_until", "publication_date", "section_id", "slug")
+# What a card shows (every page that lists the story: key `article-<id>`); the rest of what readers see is
+# shown only where the story is shown in full (its page, feeds: key `article-<id>-page`).
+CARD_FIELDS = ("headline", "dek", "lead_image_id", "byline_override", "slug", "section_id", "published_at")
+HOME_FIELDS = ("is_featured", "priority")
+BOOKKEEPING = {"id", "modified_at", "created_at", "created_by_id", "modified_by_id", "version", "search_vector"}
+
+
+def _tracked_fields():
+    from .models import Article
+
+    return [field.attname for field in Article._meta.concrete_fields if field.attname not in BOOKKEEPING]
+
 
 _pending = threading.local()
 
@@ -91,10 +103,10 @@ def _with_links(state, pk):
     return state
 
 
-def _stored_state(pk):
+def _stored_state(pk, fields=ARTICLE_FIELDS):
     from .models import Article
 
-    return Article._base_manager.filter(pk=pk).values(*ARTICLE_FIELDS).first()
+    return Article._base_manager.filter(pk=pk).values(*fields).first()
 
 
 def publication_keys(article):
@@ -104,7 +116,8 @@ def publication_keys(article):
 
 
 def _article_pre_save(sender, instance, raw=False, **kwargs):
-    instance._cache_before = None if raw or instance._state.adding or not instance.pk else _stored_state(instance.pk)
+    adding = raw or instance._state.adding or not instance.pk
+    instance._cache_before = None if adding else _stored_state(instance.pk, _tracked_fields())
 
 
 def _article_post_save(sender, instance, raw=False, **kwargs):
@@ -125,11 +138,23 @@ def _article_post_save(sender, instance, raw=False, **kwargs):
     elif now_public and not was:
         changed(soft=publication_keys(instance))
     else:
-        soft = {key, "list-search", "list-sitemap", "list-news-sitemap"}
-        if any(before[field] != after[field] for field in MOVING_FIELDS):
-            links = _with_links({}, instance.pk)
-            soft |= listing_keys({**before, **links}) | listing_keys({**after, **links})
-        changed(soft=soft)
+        changed(soft=_edit_keys(instance, before, after))
+
+
+def _edit_keys(instance, before, after):
+    """An edit of a public story: exactly the pages whose output it can change."""
+    edited = {field for field in _tracked_fields() if before.get(field) != getattr(instance, field)}
+    soft = {"list-sitemap"}  # its last-modified time, whatever changed
+    if edited & set(CARD_FIELDS):
+        soft |= {f"article-{instance.pk}", "list-news-sitemap"}
+    if edited - set(HOME_FIELDS):
+        soft |= {f"article-{instance.pk}-page", "list-search"}
+    if edited & set(HOME_FIELDS):
+        soft.add("list-home")
+    if edited & set(MOVING_FIELDS):
+        links = _with_links({}, instance.pk)
+        soft |= listing_keys({**before, **links}) | listing_keys({**after, **links})
+    return soft
 
 
 def _article_pre_delete(sender, instance, **kwargs):
@@ -153,7 +178,7 @@ def _public_article(pk):
 
 def _correction_changed(sender, instance, raw=False, **kwargs):
     if not raw and _public_article(instance.article_id):
-        changed(soft={f"article-{instance.article_id}"})
+        changed(soft={f"article-{instance.article_id}-page"})  # shown only with the story in full
 
 
 def _byline_pre_save(sender, instance, raw=False, **kwargs):
@@ -173,7 +198,7 @@ def _byline_changed(sender, instance, raw=False, **kwargs):
 
 def _tagging_changed(sender, instance, raw=False, **kwargs):
     if not raw and _public_article(instance.content_object_id):
-        changed(soft={f"article-{instance.content_object_id}", f"list-tag-{instance.tag_id}"})
+        changed(soft={f"article-{instance.content_object_id}-page", f"list-tag-{instance.tag_id}"})
 
 
 def _links_changed(listing):
@@ -201,7 +226,8 @@ def _links_changed(listing):
         else:
             articles, names = ([instance.pk] if _public_article(instance.pk) else []), pks
         if articles:
-            soft = {f"article-{pk}" for pk in articles} | {f"list-{listing}-{pk}" for pk in names}
+            shown = "article-{}-page" if listing == "tag" else "article-{}"  # tags are not on cards; bylines are
+            soft = {shown.format(pk) for pk in articles} | {f"list-{listing}-{pk}" for pk in names}
             changed(soft=soft | ({"list-authors"} if listing == "author" else set()))
 
     return handler
@@ -209,30 +235,58 @@ def _links_changed(listing):
 
 # Names and pictures shown on pages: sections, authors, tags, images ------------------------------------------
 
-OBJECT_KEYS = {
-    "Section": ("section", ("frag-nav", "list-section-{pk}"), ("slug", "is_active", "position")),
-    "Author": ("author", ("list-authors", "list-author-{pk}"), ("slug", "is_active")),
-    "Tag": ("tag", ("list-tag-{pk}",), ("slug",)),
-    "Image": ("image", (), ()),
-}
+
+class Shown:
+    """How pages show one kind of object: `key` (`author-7`) is noted by every page that shows the fields
+    in `everywhere`; a change to other fields reaches only `own` (its own listing, say) and the pages that
+    show it in full (`<key>-page`). The sitemaps list objects by the fields in `sitemap`."""
+
+    def __init__(self, prefix, *, everywhere=(), own=(), sitemap=()):
+        self.prefix, self.everywhere, self.own, self.sitemap = prefix, everywhere, own, sitemap
+
+    def keys(self, instance, before):
+        pk = instance.pk
+        edited = None if before is None else {f for f, value in before.items() if value != getattr(instance, f)}
+        soft = {key.format(pk=pk) for key in self.own} | {f"{self.prefix}-{pk}-page"}
+        if edited is None or edited & set(self.everywhere):
+            soft.add(f"{self.prefix}-{pk}")
+        if self.sitemap and (edited is None or edited & set(self.sitemap)):
+            soft.add("list-sitemap")  # the sitemaps list sections, authors and tags by address
+        return soft
+
+
+SHOWN = {
+    # The navigation shows every active section by name, in order.
+    "Section": Shown(
+        "section", everywhere=("name", "slug", "position", "is_active", "description"),
+        own=("frag-nav", "list-section-{pk}"), sitemap=("slug", "is_active"),
+    ),
+    # Bylines show names (and link to slugs); the portrait, bio and links are on the author's page and the list.
+    "Author": Shown(
+        "author", everywhere=("name", "slug"), own=("list-authors", "list-author-{pk}"), sitemap=("slug", "is_active")
+    ),
+    # Cards do not show tags; the story's page and the feeds do.
+    "Tag": Shown("tag", everywhere=("name", "slug"), own=("list-tag-{pk}",), sitemap=("slug",)),
+    # Cards show the picture; the caption and the credit go with the story in full.
+    "Image": Shown("image", everywhere=("file", "width", "height", "alt_text", "is_decorative", "crop_anchor",
+                                        "renditions")),
+}  # fmt: skip
 
 
 def _object_pre_save(sender, instance, raw=False, **kwargs):
-    fields = OBJECT_KEYS[sender.__name__][2]
+    fields = [f.attname for f in sender._meta.concrete_fields if f.attname != "id"]
     instance._cache_before = None
-    if fields and not raw and instance.pk:
+    if not raw and instance.pk and not instance._state.adding:
         instance._cache_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 
-def _object_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    prefix, listings, sitemap_fields = OBJECT_KEYS[sender.__name__]
-    soft = {f"{prefix}-{instance.pk}", *(key.format(pk=instance.pk) for key in listings)}
-    before = getattr(instance, "_cache_before", None)
-    if sitemap_fields and (before is None or any(before[f] != getattr(instance, f) for f in sitemap_fields)):
-        soft.add("list-sitemap")  # the sitemaps list sections, authors and tags by address
-    changed(soft=soft)
+def _object_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        changed(soft=SHOWN[sender.__name__].keys(instance, instance._cache_before))
+
+
+def _object_deleted(sender, instance, **kwargs):
+    changed(soft=SHOWN[sender.__name__].keys(instance, None))
 
 
 def connect_signals():
@@ -258,5 +312,5 @@ def connect_signals():
     connect(m2m_changed, _links_changed("author"), ArticleAuthor, "m2m")
     for model in (Section, Author, Tag, Image):
         connect(pre_save, _object_pre_save, model, "pre-save")
-        connect(post_save, _object_changed, model, "save")
-        connect(post_delete, _object_changed, model, "delete")
+        connect(post_save, _object_saved, model, "save")
+        connect(post_delete, _object_deleted, model, "delete")

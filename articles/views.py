@@ -224,7 +224,7 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
 
     def listing_keys(self):
-        keys = [f"list-author-{self.author.pk}", f"author-{self.author.pk}"]
+        keys = [f"list-author-{self.author.pk}", f"author-{self.author.pk}", f"author-{self.author.pk}-page"]
         return keys + ([f"image-{self.author.photo_id}"] if self.author.photo_id else [])
 
 
@@ -251,7 +251,7 @@ class AuthorListView(StrictPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         authors = context["authors"]
-        depends_on(self.request, "list-authors", *(f"author-{author.pk}" for author in authors))
+        depends_on(self.request, "list-authors", *(f"author-{author.pk}" for author in authors))  # names
         depends_on(self.request, *(f"image-{author.photo_id}" for author in authors if author.photo_id))
         return context
 
