@@ -545,6 +545,7 @@ def wrk_readers(port, paths_file, seconds, threads, connections):
         "non_2xx": raw["status"],
         "socket_errors": raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
         "seconds": round(seconds_run, 2),
+        "load_after": round(os.getloadavg()[0], 2),  # the machine is shared: how busy it was
     }
 
 
@@ -587,7 +588,7 @@ def run(settings, tmp):
     """The whole step; returns the raw figures (a dict), or {"skipped": reason}."""
     parts = urlsplit(settings["database_url"])
     if not parts.scheme.startswith("postgres"):
-        return {"skipped": f"the news-day step needs PostgreSQL (DATABASE_URL is {parts.scheme}); not run"}
+        return {"skipped": f"the news-day step needs PostgreSQL (DATABASE_URL is {parts.scheme})"}
     name = parts.path.lstrip("/")
     if name in ("", "test", "postgres", "template0", "template1"):
         sys.exit(f"newsday: refusing to use the database {name!r}; point DATABASE_URL at a benchmark database")
@@ -904,8 +905,9 @@ def render(raw, settings):
         f"reversion), corrects its headline {CORRECT_AFTER_S:g} s later, and unpublishes two; its pollers add a "
         "few requests a second. Ratios are to the quiet phase of the same run.",
         "",
-        "| phase | req/s | ratio to quiet | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx | socket errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| phase | req/s | ratio to quiet | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx | socket errors | "
+        "load average after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     phases = raw.get("phases", {})
     quiet = phases.get("quiet")
@@ -913,7 +915,8 @@ def render(raw, settings):
         ratio = f"{r['rps'] / quiet['rps']:.3f}×" if quiet and quiet["rps"] else "—"
         lines.append(
             f"| {name} | {r['rps']:,.0f} | {ratio} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} | "
-            f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} |"
+            f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} | "
+            f"{r.get('load_after', '—')} |"
         )
     writer = raw.get("writer")
     if writer:
