@@ -5,7 +5,6 @@ environment variables; `DEBUG` is off unless set.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -42,10 +41,10 @@ DEBUG = env_bool("DEBUG", default=False)
 DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"
 PLACEHOLDER_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string", ""}
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY  # empty counts as unset
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-if DEBUG or TESTING:
+if DEBUG:
+    # Local work, and Django's test client ("testserver") in `manage.py shell`.
     ALLOWED_HOSTS += ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -148,9 +147,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
 
 # Readers' pages (articles/cache.py). Page caching needs a cache every worker shares, so it is on by default
-# only with Redis; tests switch it on where they test it (a test that writes with QuerySet.update() would
-# otherwise see its own cached pages). 0 turns it off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL and not TESTING else 0)
+# only with Redis. 0 turns it off (the test configuration, conftest.py, turns it off unless a test asks for it).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # Cache-Control for anonymous pages, capped by the moment the page stops being right (a scheduled
 # article's time, midnight): browsers keep it PAGE_BROWSER_MAX_AGE, a CDN PAGE_CDN_MAX_AGE (s-maxage).
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
@@ -174,13 +172,13 @@ BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)
 # Accounts -----------------------------------------------------------------
 # django-axes watches every login (admin included) and locks a username+address pair out after
 # AXES_FAILURE_LIMIT failures in a row, for AXES_COOLOFF_HOURS. Staff unlock in the admin ("Access
-# attempts") or with `manage.py axes_reset_username NAME`. Tests log in with client.login, which
-# passes no request, so axes is off under pytest unless a test switches it on.
+# attempts") or with `manage.py axes_reset_username NAME`. (conftest.py turns it off for tests, which log
+# in with client.login and pass no request, unless a test switches it on.)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1) or None  # 0: locked until staff unlock
@@ -201,9 +199,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # Argon2 is slow on purpose and tests create many users; a subprocess test checks the real list.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -219,7 +214,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

@@ -174,6 +174,26 @@ def test_production_hashes_passwords_with_argon2():
     assert result.stdout.strip().splitlines()[-1].startswith("argon2$")
 
 
+def test_a_production_process_that_imports_pytest_keeps_production_settings():
+    # Settings must not sniff the test runner: importing pytest (a plugin, a health script) changes nothing.
+    code = (
+        "import json, pytest, django; django.setup(); from django.conf import settings as s; print(json.dumps("
+        "[s.PASSWORD_HASHERS[0], s.ALLOWED_HOSTS, s.PAGE_CACHE_SECONDS, s.AXES_ENABLED, s.STORAGES['staticfiles']]))"
+    )
+
+    result = run_python(
+        "-c", code, DJANGO_SETTINGS_MODULE="newsroom.settings", **production_env(REDIS_URL="redis://127.0.0.1:1/0")
+    )
+
+    assert result.returncode == 0, result.stderr
+    hasher, hosts, page_cache_seconds, axes_enabled, static_storage = json.loads(result.stdout.splitlines()[-1])
+    assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert hosts == ["news.example.org"]
+    assert page_cache_seconds == 300
+    assert axes_enabled is True
+    assert static_storage["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
 @pytest.mark.parametrize("password", ["short", "password123", "12345678901", "newsroom-editor"])
 def test_weak_passwords_are_rejected(password):
     user = UserFactory.build(username="newsroom-editor")
