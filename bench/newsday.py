@@ -576,12 +576,17 @@ def settings_from_env():
 
 
 def commit_of_tree():
+    """HEAD's short hash, with "+uncommitted changes" when tracked files differ from it."""
     try:
-        return subprocess.run(
+        head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head}+uncommitted changes" if dirty else head
 
 
 def run(settings, tmp):
