@@ -369,7 +369,7 @@ def fragment_slot(request, name):
         return mark_safe(_esi_include(name, param)["html"].decode())
     fragment = get_fragment(name, param, timezone.now())
     depends_on(request, *fragment["keys"])  # rendered into a public page: it shows what the fragment shows
-    expires_at(request, fragment["until"])
+    expires_at(request, fragment["http_until"])
     return mark_safe(fragment["html"].decode())
 
 
@@ -403,15 +403,16 @@ def get_fragment(name, param, now, current=None):
 def _build_fragment(name, param, now, key):
     before = read_tokens([SEQ, HARD_SEQ]) if key else None
     html, keys = FRAGMENTS[name](param)
-    until = min(local_midnight(now), now + _lifetime())
+    until = http_until = min(local_midnight(now), now + _lifetime())
     if _changes_with_schedule(keys):
-        until = min(until, _next_change(now))
+        http_until = min(until, _next_change(now))
     previous = _local_fragments.get(key) if key else None
     entry = {
         "html": html.encode(),
         "id": secrets.token_hex(4),
         "keys": sorted(keys),
         "until": until,
+        "http_until": http_until,
         "last_modified": _last_modified(now, previous),
     }
     if key and _store(key, entry, keys, before, now):
@@ -571,7 +572,7 @@ def _respond(request, entry, fragments, now, *, hit):
     response["X-Page-Cache"] = "hit" if hit else "miss"
     etag = '"{}"'.format("-".join([entry["id"], *(f["id"] for f in fragments)]))
     last_modified = max([entry["last_modified"], *(f["last_modified"] for f in fragments)])
-    until = min([entry["until"], *(f["until"] for f in fragments if "until" in f)])
+    until = min([entry["http_until"], *(f["http_until"] for f in fragments if "http_until" in f)])
     keys = set(entry["keys"])
     if not entry["esi"]:
         for fragment in fragments:
@@ -653,7 +654,7 @@ def _render_uncached(view_func, request, args, kwargs):
     now = timezone.now()
     from . import httpcache
 
-    _public_headers(response, (_until(request, now) - now).total_seconds())
+    _public_headers(response, (_http_until(request, now) - now).total_seconds())
     httpcache.add_key_header(response, request._cache_deps)
     if getattr(request, "_cache_esi", False):
         response["Surrogate-Control"] = 'content="ESI/1.0"'
@@ -708,7 +709,8 @@ def _render_and_store(view_func, request, args, kwargs, key, now, found_entry):
         "headers": {name: response[name] for name in ("Content-Language", "X-Robots-Tag") if name in response},
         "id": secrets.token_hex(4),
         "keys": sorted(request._cache_deps),
-        "until": _until(request, now),
+        "until": request._cache_until,
+        "http_until": _http_until(request, now),
         "last_modified": _last_modified(now, found_entry),
     }
     storable = _storable(request, response) and _store(key, entry, request._cache_deps, before, now)
@@ -728,7 +730,9 @@ def _last_modified(now, previous):
     return max(moment, previous["last_modified"] + 1) if previous is not None else moment
 
 
-def _until(request, now):
+def _http_until(request, now):
+    """When an HTTP cache must drop the page: listings also when a scheduled story comes due (which the app's
+    own cache learns from its clock, an HTTP cache from nobody)."""
     until = request._cache_until
     if _changes_with_schedule(request._cache_deps):
         next_change = getattr(request, "_cache_next_change", None)
@@ -743,7 +747,7 @@ def _store(key, entry, keys, before, now):
     if current[HARD_SEQ] != before[HARD_SEQ]:
         return False  # this copy may show a story taken down meanwhile: never keep it
     if current[SEQ] != before[SEQ]:
-        entry["until"] = now  # an edit or a publication landed meanwhile: stale at once (served at most briefly)
+        entry["until"] = entry["http_until"] = now  # a change landed meanwhile: stale at once (served briefly)
     entry["tokens"] = tuple((k, current[k]) for k in keys)
     timeout = max(1, int((entry["until"] - now).total_seconds()) + settings.PAGE_CACHE_STALE_SECONDS)
     cache.set(key, entry, timeout=timeout)
@@ -800,4 +804,4 @@ def fragment_view(request, name):
     response = HttpResponse(fragment["html"], content_type="text/html; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
     return _finish(request, response, f'"{fragment["id"]}"', fragment["last_modified"],
-                   fragment["until"], now, fragment["keys"])  # fmt: skip
+                   fragment["http_until"], now, fragment["keys"])  # fmt: skip

@@ -117,7 +117,7 @@ def publication_keys(article):
 
 def _article_pre_save(sender, instance, raw=False, **kwargs):
     adding = raw or instance._state.adding or not instance.pk
-    instance._cache_before = None if adding else _stored_state(instance.pk, _tracked_fields())
+    instance._cache_before = None if adding else _stored_state(instance.pk, [*_tracked_fields(), "modified_at"])
 
 
 def _article_post_save(sender, instance, raw=False, **kwargs):
@@ -144,7 +144,9 @@ def _article_post_save(sender, instance, raw=False, **kwargs):
 def _edit_keys(instance, before, after):
     """An edit of a public story: exactly the pages whose output it can change."""
     edited = {field for field in _tracked_fields() if before.get(field) != getattr(instance, field)}
-    soft = {"list-sitemap"}  # its last-modified time, whatever changed
+    soft = set()
+    if timezone.localdate(before["modified_at"]) != timezone.localdate(instance.modified_at):
+        soft.add("list-sitemap")  # the day it was last modified, whatever changed
     if edited & set(CARD_FIELDS):
         soft |= {f"article-{instance.pk}", "list-news-sitemap"}
     if edited - set(HOME_FIELDS):
@@ -178,7 +180,7 @@ def _public_article(pk):
 
 def _correction_changed(sender, instance, raw=False, **kwargs):
     if not raw and _public_article(instance.article_id):
-        changed(soft={f"article-{instance.article_id}-page"})  # shown only with the story in full
+        changed(soft={f"article-{instance.article_id}-corrections"})  # shown on the story's page only
 
 
 def _byline_pre_save(sender, instance, raw=False, **kwargs):

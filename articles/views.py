@@ -290,6 +290,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["related"] = related_articles(self.object)
         depends_on_articles(self.request, [self.object], full=True)
+        depends_on(self.request, f"article-{self.object.pk}-corrections")
         depends_on(self.request, *(f"article-{item.pk}" for item in context["related"]))  # headlines only
         return context
 
