@@ -9,15 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Article
-from .services import (
-    EDITOR_ONLY_FIELDS,
-    WRITER_STATUSES,
-    TransitionError,
-    can_publish,
-    changes_since,
-    differences_from_stored,
-    next_state,
-)
+from .revisions import changes_since, differences_from_stored
+from .services import EDITOR_ONLY_FIELDS, WRITER_STATUSES, TransitionError, can_publish, next_state
 from .templatetags.newsroom import newsroom_time
 
 

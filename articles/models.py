@@ -450,22 +450,27 @@ class Article(models.Model):
 
     # State changes -------------------------------------------------------
 
+    # The rules are services.next_state(), the one state machine the admin uses too; these are shorthands.
+    # `user=None` is a trusted process (import, command, shell); with a user, their permissions are checked.
+    # A step that isn't allowed raises services.TransitionError.
+
     def publish(self, *, at=None, user=None):
-        """Mark published; a future `at` schedules it."""
-        self.status = self.Status.PUBLISHED
-        self.published_at = at or self.published_at or timezone.now()
-        self.modified_by = user or self.modified_by
-        self.save()
+        """Publish now, or at `at`: a future `at` schedules the article, a past one is kept."""
+        from .services import Action, transition
+
+        now = timezone.now()
+        action = Action.SCHEDULE if at and at > now else Action.PUBLISH
+        return transition(self, action, user=user, at=at)
 
     def unpublish(self, *, user=None):
-        self.status = self.Status.UNPUBLISHED
-        self.modified_by = user or self.modified_by
-        self.save()
+        from .services import Action, transition
+
+        return transition(self, Action.UNPUBLISH, user=user)
 
     def submit_for_review(self, *, user=None):
-        self.status = self.Status.REVIEW
-        self.modified_by = user or self.modified_by
-        self.save()
+        from .services import Action, transition
+
+        return transition(self, Action.SUBMIT, user=user)
 
     # Saving helpers ------------------------------------------------------
 

@@ -20,16 +20,14 @@ from taggit.models import Tag as TaggitTag
 from .. import search as search_index
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleAuthor, Author, Correction, EditConflict, Tag, TaggedArticle
+from ..revisions import article_versions, compare_versions, revert_blockers
 from ..services import (
     Action,
     TransitionError,
-    article_versions,
     can_edit,
     can_publish,
-    compare_versions,
     is_own,
     own_articles_q,
-    revert_blockers,
     state_label,
     transition,
     transition_message,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
+from articles.revisions import snapshot_of_version
 from articles.roles import EDITOR, STAFF, WRITER
-from articles.services import snapshot_of_version
 
 from .admin_helpers import (
     add_url,

@@ -193,6 +193,34 @@ def test_next_state_rules(django_user_model):
             step(action, status, at, user)
 
 
+def test_model_shorthands_follow_the_same_rules(editor, writer):
+    live = ArticleFactory(live=True)
+    with pytest.raises(TransitionError):
+        live.submit_for_review(user=editor)
+    with pytest.raises(TransitionError):
+        ArticleFactory().submit_for_review().publish(user=writer)
+    with pytest.raises(TransitionError):
+        ArticleFactory().unpublish()
+
+    scheduled = ArticleFactory(scheduled=True)
+    scheduled.publish(user=editor)  # "publish now" on a story with a future time publishes it now
+
+    scheduled.refresh_from_db()
+    assert scheduled.is_live
+    assert scheduled.modified_by == editor
+
+
+def test_model_publish_with_a_future_time_schedules_and_with_none_keeps_a_past_one():
+    later = timezone.now() + datetime.timedelta(hours=3)
+    earlier = timezone.now() - datetime.timedelta(days=2)
+
+    scheduled = ArticleFactory().publish(at=later)
+    republished = ArticleFactory(status=Article.Status.UNPUBLISHED, published_at=earlier).publish()
+
+    assert (scheduled.status, scheduled.published_at, scheduled.is_scheduled) == ("published", later, True)
+    assert (republished.status, republished.published_at) == ("published", earlier)
+
+
 # Scheduling and embargo at the boundary ----------------------------------------
 
 
