@@ -40,6 +40,10 @@ def purge(*, soft=(), hard=()):
     _purger().put((sorted(set(soft) - set(hard)), sorted(hard)))
 
 
+# Straight to the configured caches: never through a proxy from the environment.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def send_purge(url, *, soft=(), hard=()):
     """One purge request per kind and batch; raises OSError (URLError) when the cache cannot be reached."""
     for kind, keys in (("xkey-softpurge", soft), ("xkey-purge", hard)):
@@ -47,7 +51,7 @@ def send_purge(url, *, soft=(), hard=()):
             request = urllib.request.Request(
                 url, method="PURGE", headers={kind: " ".join(keys[start : start + PURGE_BATCH])}
             )
-            with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT) as response:
+            with _opener.open(request, timeout=PURGE_TIMEOUT) as response:
                 response.read()
 
 

@@ -1,0 +1,196 @@
+"""Freshness under load: no stampede on a stale page, takedowns never served stale, and the HTTP cache in front
+(a real Varnish, started by the test) purged by key after each commit."""
+
+import logging
+import threading
+import time
+import urllib.request
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+
+from articles import cache as page_cache
+from articles import httpcache
+from articles.tests.factories import ArticleFactory, AuthorFactory
+from articles.views import ArticleDetailView
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
+
+
+def _hold_render_lock(client, url):
+    """As if another worker were rendering this page right now."""
+    key = page_cache._page_key(client.get(url).wsgi_request)
+    cache.add(f"lock:{key}", 1, timeout=60)
+    return key
+
+
+def test_an_edited_page_is_served_stale_only_while_another_worker_renders_it(client):
+    article = ArticleFactory(live=True, headline="Port reopens")
+    url = article.get_absolute_url()
+    client.get(url)
+    key = _hold_render_lock(client, url)
+
+    article.headline = "Port reopens after storm"
+    article.save()
+    during = client.get(url)
+    cache.delete(f"lock:{key}")  # that worker is done (or its lock ran out: PAGE_CACHE_STALE_SECONDS)
+    after = client.get(url)
+
+    headline = b'class="article__headline">Port reopens after storm</h1>'
+    assert during["X-Page-Cache"] == "hit" and headline not in during.content
+    assert after["X-Page-Cache"] == "miss" and headline in after.content
+
+
+def test_a_takedown_is_never_served_stale_even_while_another_worker_renders(client):
+    article = ArticleFactory(live=True, headline="Leaked court papers")
+    url = article.get_absolute_url()
+    client.get("/")
+    client.get("/latest/")
+    for page in (url, "/", "/latest/"):
+        _hold_render_lock(client, page)
+
+    article.unpublish()
+
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    for page in ("/", "/latest/"):
+        response = client.get(page)
+        assert response.status_code == HTTPStatus.OK
+        assert b"Leaked court papers" not in response.content, page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_readers_of_a_stale_page_render_it_once(client, monkeypatch):
+    article = ArticleFactory(live=True, headline="Election results", authors=[AuthorFactory()])
+    url = article.get_absolute_url()
+    client.get(url)
+    article.headline = "Election results: recount ordered"
+    article.save()  # soft: the page is stale now
+
+    renders = []
+    real = ArticleDetailView.get_context_data
+
+    def slow_render(self, **kwargs):
+        renders.append(1)
+        time.sleep(0.3)  # a slow render, so the other readers arrive while it runs
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", slow_render)
+    barrier, responses = threading.Barrier(6), []
+
+    def reader():
+        barrier.wait()
+        responses.append(client.__class__().get(url))
+
+    threads = [threading.Thread(target=reader) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(renders) == 1
+    assert [r.status_code for r in responses] == [HTTPStatus.OK] * 6
+    assert sum(b"recount ordered" in r.content for r in responses) >= 1  # the one that rendered it
+
+
+def test_purges_wait_for_nobody_and_are_retried_while_the_cache_is_away(
+    client, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.HTTP_CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens on the discard port
+    settings.PAGE_CDN_MAX_AGE = 1  # give up after a second in this test
+    article = ArticleFactory(live=True)
+
+    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):  # purges go out on commit
+            article.headline = "A new headline"
+            article.save()
+        saved_in = time.monotonic() - started
+        assert httpcache.wait_for_purges(timeout=10)
+
+    assert saved_in < 1  # the save did not wait for the cache (a purge attempt alone can take 2 s)
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("retrying" in message for message in messages)
+    assert any("given up" in message for message in messages)
+
+
+def test_responses_carry_their_dependency_keys(client, settings):
+    settings.HTTP_CACHE_TAG_HEADER = "Cache-Tag"
+    article = ArticleFactory(live=True, authors=[AuthorFactory()])
+
+    keys = client.get(article.get_absolute_url())["Cache-Tag"].split(",")
+
+    assert f"article-{article.pk}" in keys
+    assert f"section-{article.section_id}" in keys
+    assert "frag-latest" in keys  # assembled here, so the page carries its fragments' keys too
+
+
+# A real Varnish in front of the app --------------------------------------------------------------------------
+
+
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, whatever the environment
+
+
+def _get(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with DIRECT.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture
+def varnish(live_server, varnish_factory, settings):
+    port = int(live_server.url.rsplit(":", 1)[1])
+    front = varnish_factory(backend_port=port)
+    settings.HTTP_CACHE_PURGE_URLS = [front.url + "/"]
+    settings.HTTP_CACHE_TAG_HEADER = "xkey"
+    return front
+
+
+def _until(predicate, seconds=5):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.05)  # polling the real Varnish, not timing the test
+    return predicate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_varnish_is_purged_by_key_after_each_commit(varnish):
+    story = ArticleFactory(live=True, headline="Bridge closes for repairs")
+    other = ArticleFactory(live=True, headline="Library extends hours")
+    story_url, other_url = varnish.url + story.get_absolute_url(), varnish.url + other.get_absolute_url()
+    for url in (story_url, other_url, story_url, other_url):
+        _get(url)
+    assert _get(story_url)[1]["X-Cache"] == "HIT"
+
+    story.headline = "Bridge closes for two weeks of repairs"
+    story.save()  # autocommit: purged after the commit, from the background thread
+    assert httpcache.wait_for_purges()
+
+    assert _until(lambda: b"two weeks" in _get(story_url)[2])
+    assert _get(other_url)[1]["X-Cache"] == "HIT"  # another story's page was not purged
+
+    story.unpublish()  # a takedown: hard purge, never served stale
+    assert httpcache.wait_for_purges()
+    assert _get(story_url)[0] == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db(transaction=True)
+def test_varnish_assembles_the_shared_parts_with_esi(varnish, settings):
+    settings.HTTP_CACHE_ESI = True
+    story = ArticleFactory(live=True, headline="Ferry timetable changes")
+    url = varnish.url + story.get_absolute_url()
+    first = _get(url)
+    assert b"<esi:include" not in first[2]  # Varnish assembled it
+    assert b'class="masthead"' in first[2] and b'class="latest-box"' in first[2]
+    assert _get(url)[1]["X-Cache"] == "HIT"
+
+    ArticleFactory(live=True, headline="New ferry route announced")  # a publication: the Latest box changes
+    assert httpcache.wait_for_purges()
+
+    assert _until(lambda: b"New ferry route announced" in _get(url)[2])
