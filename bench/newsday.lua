@@ -4,13 +4,14 @@
 --
 -- PATHS_FILE holds one path per line (home, /latest/, sections, articles). Each thread walks the list
 -- round-robin from its own starting point. done() prints one line, NEWSDAY {...}, in JSON, that
--- bench/newsday.py parses: requests, seconds, latency percentiles in microseconds, errors.
+-- bench/newsday.py parses: requests, seconds, latency percentiles in microseconds, errors, and how many
+-- answers the page cache marked hit or miss (X-Page-Cache).
 
-local thread_count = 0
+local threads = {}
 
 function setup(thread)
-  thread:set("offset", thread_count)
-  thread_count = thread_count + 1
+  thread:set("offset", #threads)
+  threads[#threads + 1] = thread
 end
 
 local paths = {}
@@ -31,12 +32,31 @@ function request()
   return wrk.format("GET", paths[position])
 end
 
+-- The page cache says whether it rendered the page: X-Page-Cache: hit or miss (absent: not a cached page).
+hits = 0
+misses = 0
+
+function response(status, headers, body)
+  local cache = headers["X-Page-Cache"]
+  if cache == "hit" then
+    hits = hits + 1
+  elseif cache == "miss" then
+    misses = misses + 1
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  local hit_count, miss_count = 0, 0
+  for _, thread in ipairs(threads) do
+    hit_count = hit_count + thread:get("hits")
+    miss_count = miss_count + thread:get("misses")
+  end
   io.write(string.format(
     'NEWSDAY {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, ' ..
-    '"max_us": %d, "mean_us": %.1f, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
+    '"max_us": %d, "mean_us": %.1f, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, ' ..
+    '"cache_hits": %d, "cache_misses": %d}\n',
     summary.requests, summary.duration, summary.bytes,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
-    e.connect, e.read, e.write, e.status, e.timeout))
+    e.connect, e.read, e.write, e.status, e.timeout, hit_count, miss_count))
 end

@@ -546,6 +546,8 @@ def wrk_readers(port, paths_file, seconds, threads, connections):
         "socket_errors": raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
         "seconds": round(seconds_run, 2),
         "load_after": round(os.getloadavg()[0], 2),  # the machine is shared: how busy it was
+        "cache_hits": raw.get("cache_hits"),
+        "cache_misses": raw.get("cache_misses"),
     }
 
 
@@ -911,8 +913,8 @@ def render(raw, settings):
         "few requests a second. Ratios are to the quiet phase of the same run.",
         "",
         "| phase | req/s | ratio to quiet | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx | socket errors | "
-        "load average after |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "page cache misses | load average after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     phases = raw.get("phases", {})
     quiet = phases.get("quiet")
@@ -920,7 +922,7 @@ def render(raw, settings):
         ratio = f"{r['rps'] / quiet['rps']:.3f}×" if quiet and quiet["rps"] else "—"
         lines.append(
             f"| {name} | {r['rps']:,.0f} | {ratio} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} | "
-            f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} | "
+            f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} | {miss_cell(r)} | "
             f"{r.get('load_after', '—')} |"
         )
     writer = raw.get("writer")
@@ -1014,6 +1016,14 @@ def render(raw, settings):
             misses.append(label)
     lines += ["", ("Missed: " + "; ".join(misses) + ".") if misses else "Every target measured was met."]
     return "\n".join(lines) + "\n"
+
+
+def miss_cell(r):
+    """Page-cache misses (pages rendered) of a phase, and their share of the answers that said hit or miss."""
+    hits, missed = r.get("cache_hits"), r.get("cache_misses")
+    if hits is None or missed is None or not hits + missed:
+        return "—"
+    return f"{missed:,} ({missed / (hits + missed):.1%})"
 
 
 def yes_no(value):
