@@ -13,3 +13,13 @@ class ArticlesConfig(AppConfig):
         from .invalidation import connect_signals
 
         connect_signals()
+        self.connect_search_signals()
+
+    def connect_search_signals(self):
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from . import search
+
+        connection_created.connect(search.register_sqlite_functions, dispatch_uid="articles.search.sqlite_functions")
+        post_migrate.connect(search.repair_after_migrate, sender=self, dispatch_uid="articles.search.repair")

@@ -7,9 +7,11 @@ SQLite: an FTS5 table `articles_article_fts` (Porter stemming for English) kept 
 ranked with bm25 using the same weights.
 
 Neither is a model field, so the models stay portable: migration 0004 installs them, and every
-`migrate` repairs them (SQLite drops a table's triggers when Django rebuilds the table for a schema
-change). Readers' queries are parsed here into plain terms, "quoted phrases", prefix* terms, -exclusions
-and OR; nothing a reader types ever reaches either query language unquoted.
+`migrate` repairs the triggers and function (SQLite drops a table's triggers when Django rebuilds the table
+for a schema change) without touching the rows. Recomputing every article's entry (after the search language
+changes) is `manage.py rebuild_search_index`: batched, resumable by id, with progress. Readers' queries are
+parsed here into plain terms, "quoted phrases", prefix* terms, -exclusions and OR; nothing a reader types
+ever reaches either query language unquoted.
 """
 
 import dataclasses
@@ -17,16 +19,15 @@ import functools
 import html
 import operator
 import re
+import sys
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.backends.signals import connection_created
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import BooleanField, Expression, FloatField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
-from django.db.models.signals import post_migrate
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -324,9 +325,6 @@ def register_sqlite_functions(sender=None, connection=None, **kwargs):
         connection.connection.create_function("newsroom_html_text", 1, html_text, deterministic=True)
 
 
-connection_created.connect(register_sqlite_functions, dispatch_uid="articles.search.sqlite_functions")
-
-
 def _sqlite_tokenizer():
     return "porter unicode61 remove_diacritics 2" if search_config() == "english" else "unicode61 remove_diacritics 2"
 
@@ -368,6 +366,7 @@ def _sqlite_install(cursor, rebuild):
             f"INSERT INTO {FTS5_TABLE}(rowid, headline, dek, body) "
             "SELECT id, headline, dek, newsroom_html_text(body) FROM articles_article"
         )
+    return rebuild
 
 
 def _sqlite_is_current(cursor):
@@ -389,6 +388,7 @@ def _pg_install(cursor, rebuild):
     cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [config])
     if cursor.fetchone() is None:
         raise ImproperlyConfigured(f"PostgreSQL has no text search configuration {config!r}.")
+    language_changed = not rebuild and _pg_comment_now(cursor) not in (None, _pg_comment(config))
     cursor.execute("ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_vector tsvector")
     # Keep vectors (a few kB) in the row, compressed, rather than in TOAST: a search reads many of them.
     cursor.execute("ALTER TABLE articles_article ALTER COLUMN search_vector SET STORAGE MAIN")
@@ -420,7 +420,21 @@ def _pg_install(cursor, rebuild):
     )
     if rebuild:
         cursor.execute("UPDATE articles_article SET search_vector = NULL")
-    cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON articles_article USING gin (search_vector)")
+    # Outside a transaction (a repair after migrate), build the index without locking writers out.
+    concurrently = "" if cursor.db.in_atomic_block else "CONCURRENTLY "
+    cursor.execute(
+        f"CREATE INDEX {concurrently}IF NOT EXISTS {PG_INDEX} ON articles_article USING gin (search_vector)"
+    )
+    return language_changed
+
+
+def _pg_comment_now(cursor):
+    cursor.execute(
+        "SELECT obj_description(p.oid, 'pg_proc') FROM pg_proc p WHERE p.proname = %s AND p.pronargs = 0",
+        [PG_FUNCTION],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _pg_is_current(cursor):
@@ -435,14 +449,37 @@ def _pg_is_current(cursor):
 
 
 def install(connection, *, rebuild=True):
-    """Create (or repair) the search index for `connection`'s database; idempotent."""
+    """Create (or repair) the search index for `connection`'s database; idempotent.
+
+    With `rebuild`, every article's entry is recomputed in one statement: for migration 0004, on a new table.
+    Returns whether the stored entries are now stale or missing (the language changed): then they need
+    `rebuild_search_index`.
+    """
     connection.ensure_connection()
     register_sqlite_functions(connection=connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _pg_install(cursor, rebuild)
+            return _pg_install(cursor, rebuild)
+        if connection.vendor == "sqlite":
+            return _sqlite_install(cursor, rebuild) and not rebuild
+    return False
+
+
+def rebuild_batch(connection, first_id, last_id):
+    """Recompute the entries of articles with ids first_id..last_id (one short transaction)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The trigger recomputes a vector that is NULL.
+            cursor.execute(
+                "UPDATE articles_article SET search_vector = NULL WHERE id BETWEEN %s AND %s", [first_id, last_id]
+            )
         elif connection.vendor == "sqlite":
-            _sqlite_install(cursor, rebuild)
+            cursor.execute(f"DELETE FROM {FTS5_TABLE} WHERE rowid BETWEEN %s AND %s", [first_id, last_id])
+            cursor.execute(
+                f"INSERT INTO {FTS5_TABLE}(rowid, headline, dek, body) "
+                "SELECT id, headline, dek, newsroom_html_text(body) FROM articles_article WHERE id BETWEEN %s AND %s",
+                [first_id, last_id],
+            )
 
 
 def uninstall(connection):
@@ -466,15 +503,22 @@ def is_current(connection):
     return True
 
 
-def repair_after_migrate(sender, using="default", plan=None, **kwargs):
-    """Reinstall and rebuild when a schema change dropped the triggers or the search language changed."""
+def repair_after_migrate(sender, using="default", plan=None, verbosity=1, stdout=None, **kwargs):
+    """Put back the triggers a schema change dropped, or the function of a new search language.
+
+    Rows are never rewritten here: on a large newsroom that would lock the article table for the whole
+    `migrate`. When the language changed, the command to run is printed instead.
+    Connected in ArticlesConfig.ready().
+    """
     if getattr(sender, "name", None) != "articles":
         return
     connection = connections[using]
     if ("articles", "0004_search") not in MigrationRecorder(connection).applied_migrations():
         return
-    if not is_current(connection):
-        install(connection, rebuild=True)
-
-
-post_migrate.connect(repair_after_migrate, dispatch_uid="articles.search.repair_after_migrate")
+    if is_current(connection):
+        return
+    if install(connection, rebuild=False) and verbosity:
+        (stdout or sys.stdout).write(
+            f"The search language is now {search_config()!r}: existing articles keep their old search entries "
+            "until you run `python manage.py rebuild_search_index` (batched, resumable).\n"
+        )
