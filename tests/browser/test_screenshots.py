@@ -1,9 +1,11 @@
 """Full-page screenshots of every public page type and the main admin screens, for reviewers.
 
-They are written to docs/screenshots/ (overwritten on every run) as `<page>-<phone|desktop>.png`, for a
-newsroom in Baku so times show their UTC offset as readers would see them.
+They are written as `<page>-<phone|desktop>.png` to test-artifacts/screenshots/ (ignored by git), or, with
+`SCREENSHOTS=1`, over the tracked ones in docs/screenshots/ — a test run changes no tracked file unless asked.
+The newsroom is in Baku so times show their UTC offset as readers would see them.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from .content import build_newsroom
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+UPDATE_TRACKED = os.environ.get("SCREENSHOTS", "").strip() == "1"
+SCREENSHOTS = ROOT / "docs" / "screenshots" if UPDATE_TRACKED else ROOT / "test-artifacts" / "screenshots"
 PUBLIC_PAGES = ["home", "article", "section", "tag", "author", "authors", "latest", "search", "404"]
 
 # Lazy images below the fold would be blank in a full-page shot: load them all, then wait for every one.
@@ -43,20 +47,14 @@ def screenshot_folder():
 def test_screenshots_of_every_public_page_type(new_page, viewport, baku):
     newsroom = build_newsroom(fillers=24, images=True)
     page = new_page(viewport)
-    missing = []
 
     for name in PUBLIC_PAGES:
         response = page.goto(newsroom.urls()[name])
-        if name == "search" and response.status == 404:
-            missing.append(name)  # the search page is not built yet
-            continue
         assert response.status == (404 if name == "404" else 200), name
         expect(page.locator("h1")).to_have_count(1)
         if name == "article":
             expect(page.locator(".article__time time").first).to_contain_text("(UTC+04:00)")
         assert shoot(page, name, viewport).stat().st_size > 0
-
-    assert missing in ([], ["search"])
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
