@@ -316,10 +316,11 @@ def local_midnight(now, *, days=1):
     return timezone.make_aware(datetime.datetime.combine(local_day, datetime.time.min))
 
 
-def _render_masthead(current):
-    from .views import navigation_sections
+def _render_masthead(current, request=None):
+    from .views import active_sections, navigation_sections
 
-    sections = navigation_sections()
+    # The page being rendered may have read the navigation already (the home page's section blocks do).
+    sections = active_sections(request) if request is not None else navigation_sections()
     html = render_to_string(
         "includes/masthead.html",
         {
@@ -335,7 +336,7 @@ def _render_masthead(current):
 LATEST_BOX_SIZE = 6
 
 
-def _render_latest(_param):
+def _render_latest(_param, _request=None):
     from .models import Article
 
     newest = list(
@@ -367,7 +368,7 @@ def fragment_slot(request, name):
     if getattr(request, "_cache_deps", None) is not None and wants_esi(request):
         request._cache_esi = True
         return mark_safe(_esi_include(name, param)["html"].decode())
-    fragment = get_fragment(name, param, timezone.now())
+    fragment = get_fragment(name, param, timezone.now(), request=request)
     depends_on(request, *fragment["keys"])  # rendered into a public page: it shows what the fragment shows
     expires_at(request, fragment["http_until"])
     return mark_safe(fragment["html"].decode())
@@ -376,11 +377,11 @@ def fragment_slot(request, name):
 _local_fragments = {}
 
 
-def get_fragment(name, param, now, current=None):
+def get_fragment(name, param, now, current=None, request=None):
     """The fragment's entry, fresh (or stale within the allowed seconds while another worker renders it)."""
     key = f"fragment:{name}:{param}"
     if not page_cache_enabled():
-        return _build_fragment(name, param, now, None)
+        return _build_fragment(name, param, now, None, request)
     entry = _local_fragments.get(key)
     if entry is None:
         entry = cache.get(key)
@@ -394,15 +395,15 @@ def get_fragment(name, param, now, current=None):
             _local_fragments[key] = entry
             return entry
     try:
-        return _build_fragment(name, param, now, key)
+        return _build_fragment(name, param, now, key, request)
     finally:
         if entry is not None:
             cache.delete(f"lock:{key}")
 
 
-def _build_fragment(name, param, now, key):
+def _build_fragment(name, param, now, key, request=None):
     before = read_tokens([SEQ, HARD_SEQ]) if key else None
-    html, keys = FRAGMENTS[name](param)
+    html, keys = FRAGMENTS[name](param, request)
     until = http_until = min(local_midnight(now), now + _lifetime())
     if _changes_with_schedule(keys):
         http_until = min(until, _next_change(now))
