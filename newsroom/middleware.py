@@ -13,7 +13,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 
 from . import health
 from .logging import request_id_var
@@ -63,18 +62,20 @@ class RequestLogMiddleware:
 
 
 def logged_in_user_id(request):
-    """The logged-in user's id, or None; never a reason for the request to fail."""
-    user = getattr(request, "user", None)
-    if user is not None and not (isinstance(user, LazyObject) and user._wrapped is empty):
-        return user.pk if user.is_authenticated else None
+    """The logged-in user's id, or None; never a reason for the request to fail.
+
+    Read from the session, not `request.user`: logging must not load the user (a query) for a request that
+    did not need it, and a request that did has its session loaded already, so this costs nothing more.
+    """
     session = getattr(request, "session", None)
     if session is None or not session.session_key:
         return None
     try:
         # Loads the session when nothing else did: one lookup, only for visitors with a session cookie.
-        return session.get(SESSION_KEY)
+        value = session.get(SESSION_KEY)
     except DatabaseError:
         return None
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def client_ip(request):
