@@ -92,8 +92,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
+_sent = {"requests": 0}
+_sent_lock = threading.Lock()
+
+
 def get(port, path, timeout=10.0):
     """One GET on loopback, as wrk sends it (no Accept-Encoding); (status, body)."""
+    with _sent_lock:
+        _sent["requests"] += 1
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.putrequest("GET", path, skip_accept_encoding=True)
@@ -453,6 +459,7 @@ def child_editor(out, seconds, port):
                 "unpublications": unpublications,
                 "errors": errors,
                 "seconds": round(time.monotonic() - started, 2),
+                "poller_requests": _sent["requests"],
             }
         )
     )
@@ -925,6 +932,17 @@ def render(raw, settings):
             f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} | {miss_cell(r)} | "
             f"{r.get('load_after', '—')} |"
         )
+    editor = raw.get("editor")
+    if editor and "publishing" in phases and quiet and editor.get("poller_requests"):
+        r = phases["publishing"]
+        extra = editor["poller_requests"] / editor["seconds"]
+        lines += [
+            "",
+            f"Besides wrk's readers, the editor's pollers made {editor['poller_requests']:,} requests in the "
+            f"publishing phase ({extra:,.0f}/s over {editor['seconds']:.0f} s, in bursts after each change); "
+            f"counting them, readers were served {r['rps'] + extra:,.0f} req/s, "
+            f"{(r['rps'] + extra) / quiet['rps']:.3f}× the quiet phase. The target below counts wrk's alone.",
+        ]
     writer = raw.get("writer")
     if writer:
         lines += [
@@ -935,7 +953,6 @@ def render(raw, settings):
             + (f" ({'; '.join(writer['errors'])})" if writer["errors"] else "")
             + ".",
         ]
-    editor = raw.get("editor")
     if editor:
         lines += [
             "",
