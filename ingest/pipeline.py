@@ -7,22 +7,17 @@ updates the article it made instead of adding another one.
 """
 
 import html
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models.fields.files import FieldFile
-from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
 
 from articles.dbstats import analyze_after_bulk_write
+from articles.images import decode_image
 from articles.models import Article, ArticleAuthor, Author, Image, Redirect, Section, Tag
 from articles.sanitize import sanitize_html, strip_tags
 from articles.text import make_slug
@@ -329,12 +324,16 @@ class Pipeline:
             return known.image
         try:
             data, original_name = ref.load()
-            cleaned, filename, (width, height) = clean_image(data, original_name)
         except ImageUnavailable as exc:
             story.warn(f"lead image skipped: {exc}")
             return None
         if self.dry_run:
-            # Nothing may be written in a dry run, and files on disk are not rolled back with the database.
+            # Nothing may be written in a dry run, and files on disk are not rolled back with the database;
+            # the image is still checked (decoded, not re-encoded), so the dry run reports what would be skipped.
+            try:
+                decode_image(data).close()
+            except ValidationError as exc:
+                story.warn(f"lead image skipped: {original_name}: {' '.join(exc.messages)}")
             return None
         alt = ref.alt_text.strip() or ref.title.strip() or story.headline
         image = Image(
@@ -342,15 +341,10 @@ class Pipeline:
             alt_text=alt[:300],
             caption=ref.caption[:500],
             credit=ref.credit[:200],
-            width=width,
-            height=height,
         )
         try:
-            if _library_cleans_uploads():
-                # The image library re-encodes whatever it stores: give it the original, encoded once.
-                image.file.save(original_name, ContentFile(data), save=False)
-            else:
-                image.file.save(filename, ContentFile(cleaned), save=False)
+            # The image library validates and re-encodes whatever it stores (articles/images.py): the one cleaner.
+            image.file.save(original_name, ContentFile(data), save=False)
         except ValidationError as exc:
             story.warn(f"lead image skipped: {original_name}: {' '.join(exc.messages)}")
             return None
@@ -456,44 +450,3 @@ def old_path(url):
 
 def _is_web_url(url, max_length):
     return bool(url) and len(url) <= max_length and urlsplit(url).scheme in ("http", "https")
-
-
-# Images ------------------------------------------------------------------------
-
-
-def _library_cleans_uploads():
-    """Whether Image.file cleans and re-encodes on save (the image library's own upload path)."""
-    return Image._meta.get_field("file").attr_class.save is not FieldFile.save
-
-
-_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
-
-
-def clean_image(data, filename):
-    """Check an image the way uploads are checked (decodes as JPEG/PNG/WebP/GIF, within the byte and pixel
-    limits) and re-encode it so no metadata or trailing payload survives. Returns (bytes, file name, size)."""
-    max_bytes = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
-    max_pixels = getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000)
-    if len(data) > max_bytes:
-        raise ImageUnavailable(f"{filename} is larger than {max_bytes} bytes")
-    try:
-        with PILImage.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            width, height = probe.size
-            if fmt not in _FORMATS:
-                raise ImageUnavailable(f"{filename} is not a JPEG, PNG, WebP or GIF image")
-            if width * height > max_pixels:
-                raise ImageUnavailable(f"{filename} has too many pixels ({width}×{height})")
-            probe.load()
-            picture = ImageOps.exif_transpose(probe)
-            if fmt == "JPEG" and picture.mode not in ("RGB", "L"):
-                picture = picture.convert("RGB")
-            out = io.BytesIO()
-            options = {"quality": 90, "optimize": True} if fmt in ("JPEG", "WEBP") else {}
-            picture.save(out, format=fmt, **options)
-    except ImageUnavailable:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
-        raise ImageUnavailable(f"{filename} is not a readable image ({exc})") from exc
-    stem = make_slug(PurePosixPath(filename).stem, max_length=80, fallback="image")
-    return out.getvalue(), f"{stem}{_FORMATS[fmt]}", picture.size

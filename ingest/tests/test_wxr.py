@@ -358,6 +358,23 @@ def test_featured_image_found_under_media_dir_becomes_the_lead_image(tmp_path):
     assert Image.objects.count() == 1 == ImportedImage.objects.count()  # the re-run reused it
 
 
+def test_an_imported_image_is_decoded_and_encoded_once_by_the_image_library(tmp_path, monkeypatch):
+    write_jpeg(tmp_path / "uploads" / "2024" / "02" / "harbour.jpg")
+    encodings = []
+    real_save = PILImage.Image.save
+
+    def counting_save(self, fp, format=None, **params):
+        encodings.append(format)
+        return real_save(self, fp, format=format, **params)
+
+    monkeypatch.setattr(PILImage.Image, "save", counting_save)
+
+    run(WXR_12, media_dir=tmp_path / "uploads")
+
+    assert post(101).lead_image is not None
+    assert encodings == ["JPEG"]  # renditions come later, after the commit
+
+
 def test_media_dir_may_be_the_wordpress_root(tmp_path):
     write_jpeg(tmp_path / "wp-content" / "uploads" / "2024" / "02" / "harbour.jpg")
 
