@@ -28,6 +28,10 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
+        # `_get_connection_pool()` and `_client` are private members of django.core.cache.backends.redis.
+        # RedisCacheClient (checked with Django 5.2.19, redis-py 8.1.0): Django has no public way to reuse a
+        # client per pool. The replacement to evaluate is django-redis (its client keeps one per pool), measured
+        # against this on a cached hit before switching.
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
