@@ -256,3 +256,28 @@ def test_robots_txt_names_no_article(reader, newsroom):
 
     assert response.status_code == HTTPStatus.OK
     assert_no_leak(text, "/robots.txt")
+
+
+# Names that only hidden articles use ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", HIDDEN_KINDS)
+def test_a_tag_or_author_used_only_by_hidden_articles_is_not_found(reader, newsroom, kind):
+    secret_author = AuthorFactory(name="Zephyrine Correspondent", slug="zephyrine-correspondent")
+    hidden = newsroom.hidden[kind]
+    hidden.tags.add("Zephyrine takeover")
+    hidden.article_authors.create(author=secret_author, position=1)
+    tag_slug = hidden.tags.get(name="Zephyrine takeover").slug
+
+    for url in (
+        f"/tag/{tag_slug}/",
+        f"/tag/{tag_slug}/feed/",
+        f"/author/{secret_author.slug}/",
+        f"/author/{secret_author.slug}/feed/",
+    ):
+        response, text = fetch(reader, url)
+        assert response.status_code == HTTPStatus.NOT_FOUND, url
+        assert_no_leak(text, url)
+    # Positive control: the live story's tag and author still answer.
+    assert_shows_live(reader, newsroom, f"/tag/{newsroom.tag_slug}/")
+    assert_shows_live(reader, newsroom, f"/author/{newsroom.author.slug}/")

@@ -201,6 +201,7 @@ def test_author_page_is_a_profile_page_of_a_person(client):
         x_handle="sara",
         photo=ImageFactory(),
     )
+    ArticleFactory(live=True, authors=[author])  # an author with nothing published has no public page
 
     response = client.get(author.get_absolute_url())
     data = json_ld(response)

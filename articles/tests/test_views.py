@@ -213,6 +213,7 @@ def test_dateline_runs_into_the_first_paragraph_and_is_escaped(client):
 
 def test_authors_without_portraits_get_initials(client):
     author = AuthorFactory(name="Səbinə Əliyeva")
+    ArticleFactory(live=True, authors=[author])  # an author with nothing published has no public page
 
     assert '<span class="avatar-placeholder" aria-hidden="true">SƏ</span>' in client.get("/authors/").content.decode()
     assert "avatar-placeholder--large" in client.get(author.get_absolute_url()).content.decode()
