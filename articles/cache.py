@@ -377,7 +377,7 @@ def fragment_slot(request, name):
 _local_fragments = {}
 
 
-def get_fragment(name, param, now, current=None, request=None):
+def get_fragment(name, param, now, request=None):
     """The fragment's entry, fresh (or stale within the allowed seconds while another worker renders it)."""
     key = f"fragment:{name}:{param}"
     if not page_cache_enabled():
@@ -386,9 +386,8 @@ def get_fragment(name, param, now, current=None, request=None):
     if entry is None:
         entry = cache.get(key)
     if entry is not None:
-        if current is None:
-            current = read_tokens([key for key, _token in entry["tokens"]])
-        state = _staleness(entry["tokens"], current)
+        current = read_tokens([SEQ, *(key for key, _token in entry["tokens"])])
+        state = FRESH if entry.get("validated") == current[SEQ] else _staleness(entry["tokens"], current)
         if entry["until"] <= now:
             state = max(state, SOFT)
         if state == FRESH or (state == SOFT and not _claim(key)):
@@ -506,49 +505,57 @@ class _Lookup:
 
 
 def _lookup(request, key, now, entry=None):
-    """Serve the stored page when it is fresh, or stale while another worker renders it; else say render."""
+    """Serve the stored page when it is fresh, or stale while another worker renders it; else say render.
+
+    A hit costs one small round trip: the change sequence (and the clock). Only when the sequence moved since
+    this worker last checked an entry are the entry's (and its fragments') key tokens read, in one more.
+    """
     if entry is None:
         entry = _local_pages.get(key)
-    fragments = [(name, param) for name, param in entry["fragments"]] if entry is not None else []
-    esi = entry is not None and entry["esi"]
-    fragment_entries = {}
-    token_keys = [SCHEDULE_KEY]
-    if entry is not None:
-        token_keys += [TOKEN + k for k, _t in entry["tokens"]]
-        if not esi:
-            for name, param in fragments:
-                fragment = _local_fragments.get(f"fragment:{name}:{param}")
-                if fragment is None:
-                    fragment = cache.get(f"fragment:{name}:{param}")
-                fragment_entries[name, param] = fragment
-                if fragment is not None:
-                    token_keys += [TOKEN + k for k, _t in fragment["tokens"]]
-    token_keys.append(TOKEN + ALL)
-    found = cache.get_many(token_keys)
-    if found.get(TOKEN + ALL) is None:
-        cache.add(TOKEN + ALL, _new_token(hard=False), timeout=None)
-        if cache.get(TOKEN + ALL) is None:
-            return _Lookup(key, available=False)  # the shared cache is away
+    found = cache.get_many([TOKEN + SEQ, SCHEDULE_KEY])
+    seq = found.get(TOKEN + SEQ)
+    if seq is None:
+        # First use, a flushed cache, or the shared cache is away.
+        cache.add(TOKEN + SEQ, _new_token(hard=False), timeout=None)
+        seq = cache.get(TOKEN + SEQ)
+        if seq is None:
+            return _Lookup(key, available=False)
     if _schedule(now, found.get(SCHEDULE_KEY)):
-        found = cache.get_many(token_keys)
+        found = cache.get_many([TOKEN + SEQ, SCHEDULE_KEY])
+        seq = found.get(TOKEN + SEQ)
     request._cache_next_change = (found.get(SCHEDULE_KEY) or (None,))[0]
     if entry is None:
         return _Lookup(key)
-    current = {k[len(TOKEN) :]: v for k, v in found.items() if k.startswith(TOKEN)}
-    state = _staleness(entry["tokens"], current)
-    if entry["until"] <= now:
-        state = max(state, SOFT)
+    fragments = {}
+    if not entry["esi"]:
+        for name, param in entry["fragments"]:
+            fragment_key = f"fragment:{name}:{param}"
+            fragments[name, param] = _local_fragments.get(fragment_key) or cache.get(fragment_key)
+    checked = [entry, *(fragment for fragment in fragments.values() if fragment is not None)]
+    current = None
+    if any(item.get("validated") != seq for item in checked):
+        current = read_tokens({SEQ, *(k for item in checked for k, _t in item["tokens"])})
+        seq = current[SEQ]
+        for item in checked:
+            if _staleness(item["tokens"], current) == FRESH:
+                item["validated"] = seq  # nothing changed for it up to this sequence
+
+    def state_of(item):
+        state = FRESH if item.get("validated") == seq else _staleness(item["tokens"], current)
+        return max(state, SOFT) if item["until"] <= now else state
+
+    state = state_of(entry)
     claimed = False
     if state == HARD or (state == SOFT and (claimed := _claim(key))):
         return _Lookup(key, entry=entry, claimed=claimed)
     parts = []
-    for name, param in fragments:
-        if esi:
+    for name, param in entry["fragments"]:
+        if entry["esi"]:
             parts.append(_esi_include(name, param))
             continue
-        fragment = fragment_entries[name, param]
-        if fragment is None or fragment["until"] <= now or _staleness(fragment["tokens"], current) != FRESH:
-            fragment = get_fragment(name, param, now, current)
+        fragment = fragments[name, param]
+        if fragment is None or state_of(fragment) != FRESH:
+            fragment = get_fragment(name, param, now)
         parts.append(fragment)
     return _Lookup(key, _respond(request, entry, parts, now, hit=True))
 
@@ -749,6 +756,8 @@ def _store(key, entry, keys, before, now):
         return False  # this copy may show a story taken down meanwhile: never keep it
     if current[SEQ] != before[SEQ]:
         entry["until"] = entry["http_until"] = now  # a change landed meanwhile: stale at once (served briefly)
+    else:
+        entry["validated"] = current[SEQ]  # fresh as of this sequence (see _lookup)
     entry["tokens"] = tuple((k, current[k]) for k in keys)
     timeout = max(1, int((entry["until"] - now).total_seconds()) + settings.PAGE_CACHE_STALE_SECONDS)
     cache.set(key, entry, timeout=timeout)
