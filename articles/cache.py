@@ -22,8 +22,12 @@ HTTP cache that speaks ESI (Varnish, see deploy/varnish/) the markers become `<e
 in the shared cache, and the first request after it treats each story whose time came as a publication
 (`_tick`). Fragments that show the date expire at midnight in the newsroom's time zone.
 
+**One round trip.** Every change also renews one *change sequence* (`seq`, in the same MSET). A worker
+remembers the sequence at which it last found an entry fresh, so a hit reads only the sequence; the entry's
+key tokens are read (one MGET) only after something changed somewhere.
+
 **Races.** Tokens are read *after* rendering, when the keys are known; a change that lands while a page
-renders is caught by the change sequence (`seq`, read before and after): the page is then stored as already
+renders is caught by the change sequence (read before and after): the page is then stored as already
 stale (or, for a takedown, not stored at all).
 
 Page caching needs a cache every worker shares: it is on when `PAGE_CACHE_SECONDS` > 0, which settings make
