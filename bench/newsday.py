@@ -5,8 +5,8 @@
 
 Readers: wrk (BENCH_THREADS 2, BENCH_CONNECTIONS 16) with bench/newsday.lua, spread over the home page,
 /latest/, every active section and 300 article pages, against gunicorn (newsroom/gunicorn.conf.py, 2 sync
-workers, DEBUG=0, REDIS_URL set, PAGE_CACHE_SECONDS=300) on a free loopback port. Three phases of
-BENCH_NEWSDAY_PHASE seconds (default 20):
+workers, DEBUG=0, REDIS_URL set, PAGE_CACHE_SECONDS=300) on a free loopback port. Three phases (and a
+drift check) of BENCH_NEWSDAY_PHASE seconds each (default 20):
 
 1. quiet: readers only;
 2. drafts: a writer (a child process, through the ORM, as the admin saves) saves drafts and an article in
@@ -16,7 +16,9 @@ BENCH_NEWSDAY_PHASE seconds (default 20):
    and about 1 s later corrects a typo in its headline; twice in the phase it unpublishes one of them.
    For each publication it polls (plain http.client, every 50 ms, up to 10 s) the home page, /latest/, the
    article's section and its own page until the headline shows, and the article page until the corrected
-   headline shows; for each unpublication it makes one request to each page right after the commit.
+   headline shows (steadily: 0.5 s of answers that agree); for each unpublication it makes one request to
+   each page right after the commit, then more for 0.5 s;
+4. quiet again: readers only, to see how much the shared machine's other load drifted during the run.
 
 Then the trivial Django view (directly on gunicorn) and the cached home and article pages through Varnish
 (scripts/varnishd.py), BENCH_DURATION seconds each (default 10), as ratios to the trivial view.
@@ -690,15 +692,7 @@ def run(settings, tmp):
     try:
         with Server(env, port, log_path):
             log(f"gunicorn ({settings['workers']} sync workers) on 127.0.0.1:{port}")
-            bad = {}
-            for path in paths:  # every page once (fills the page cache), then a short wrk warm-up
-                status, _body = get(port, path)
-                if status != 200:
-                    bad[path] = status
-            raw["warm_up_not_200"] = bad
-            if bad:
-                log(f"warning: {len(bad)} reader pages did not answer 200: {list(bad.items())[:5]}")
-            wrk_readers(port, paths_file, 3, settings["threads"], settings["connections"])
+            raw["warm_up_not_200"] = warm_up(port, paths, paths_file, settings)
 
             raw["phases"] = {}
             log(f"phase 1/3 quiet: readers only for {settings['phase']} s")
@@ -736,6 +730,15 @@ def run(settings, tmp):
             log_phase("publishing", raw["phases"]["publishing"])
             log_editor(raw["editor"])
 
+            # The machine is shared: quiet again, to see whether it got busier or calmer meanwhile (warmed
+            # again first, as before the first quiet phase).
+            warm_up(port, paths, paths_file, settings)
+            log(f"quiet again: readers only for {settings['phase']} s (drift check)")
+            raw["phases"]["quiet again"] = wrk_readers(
+                port, paths_file, settings["phase"], settings["threads"], settings["connections"]
+            )
+            log_phase("quiet again", raw["phases"]["quiet again"])
+
             raw["varnish"] = run_varnish(port, settings, paths, tmp)
     finally:
         for child in children:
@@ -745,6 +748,19 @@ def run(settings, tmp):
         except (subprocess.SubprocessError, OSError) as exc:
             log(f"cleanup failed ({exc}); the bench's articles are those created by {WRITER_USER}/{EDITOR_USER}")
     return raw
+
+
+def warm_up(port, paths, paths_file, settings):
+    """Every page once (fills the page cache), then a short wrk run; {path: status} of pages not 200."""
+    bad = {}
+    for path in paths:
+        status, _body = get(port, path)
+        if status != 200:
+            bad[path] = status
+    if bad:
+        log(f"warning: {len(bad)} reader pages did not answer 200: {list(bad.items())[:5]}")
+    wrk_readers(port, paths_file, 3, settings["threads"], settings["connections"])
+    return bad
 
 
 def log_phase(name, r):
@@ -914,6 +930,7 @@ def render(raw, settings):
         f"{settings['threads']} threads, {settings['connections']} connections, round-robin over "
         f"{raw['pages']['total']} pages (home, /latest/, {raw['pages']['sections']} sections, "
         f"{raw['pages']['articles']} articles), {settings['phase']} s per phase, on the same machine. "
+        "Last, readers alone again (*quiet again*). "
         f"*drafts*: a writer saves drafts and an article in review {SAVES_PER_SECOND}×/s through the ORM. "
         f"*publishing*: an editor publishes a new article every {PUBLISH_EVERY_S:g} s (admin workflow, "
         f"reversion), corrects its headline {CORRECT_AFTER_S:g} s later, and unpublishes two; its pollers add a "
@@ -932,6 +949,19 @@ def render(raw, settings):
             f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} | {miss_cell(r)} | "
             f"{r.get('load_after', '—')} |"
         )
+    again = phases.get("quiet again")
+    if quiet and again and quiet["rps"]:
+        drift = again["rps"] / quiet["rps"] - 1
+        lines += [
+            "",
+            f"*quiet again*, after the busy phases, is the drift check: {drift:+.0%} against the first quiet phase"
+            + (
+                ". More than ±10%: the machine's other load changed during the run, and the ratios above carry "
+                "that much error."
+                if abs(drift) > 0.10
+                else " (within ±10%)."
+            ),
+        ]
     editor = raw.get("editor")
     if editor and "publishing" in phases and quiet and editor.get("poller_requests"):
         r = phases["publishing"]
