@@ -21,6 +21,8 @@ def pytest_configure(config):
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost", "127.0.0.1", "[::1]"],
         # Tests log in with client.login, which passes no request; tests of the lockout switch axes back on.
         AXES_ENABLED=False,
+        # Plain http on loopback: the live server's middleware is built once, before any test's own settings.
+        SECURE_SSL_REDIRECT=False,
         # Pages render {% static %} without a collectstatic manifest.
         STORAGES={
             **settings.STORAGES,
