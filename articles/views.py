@@ -1,5 +1,6 @@
 import datetime
 import sys
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -13,9 +14,17 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.dateformat import format as date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import (
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
 from . import search
 from .cache import CountCachingPaginator, cached_value, depends_on, depends_on_articles
@@ -61,8 +70,8 @@ class StrictPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class ArticleListView(StrictPaginationMixin, ListView):
-    """Base for every listing of articles: newest first, published only."""
+class ArticleListing(StrictPaginationMixin):
+    """What every listing of articles shares: newest first, published only, the cards' cache dependencies."""
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"
@@ -80,6 +89,10 @@ class ArticleListView(StrictPaginationMixin, ListView):
         depends_on(self.request, *self.listing_keys())
         depends_on_articles(self.request, context["articles"])
         return context
+
+
+class ArticleListView(ArticleListing, ListView):
+    pass
 
 
 # Bylines for any list of articles, in one query (the same prefetch as Article.objects.for_listing()).
@@ -468,90 +481,101 @@ class SearchView(StrictPaginationMixin, ListView):
         return context
 
 
-def _archive_date(*parts):
-    try:
-        return datetime.date(*parts)
-    except ValueError as exc:
-        raise Http404(_("No such date.")) from exc
+class DateArchiveMixin:
+    """What the three date archives share: published stories by the stored publication date (the day their
+    addresses carry), and a 404 for a date with nothing published or that does not exist."""
+
+    date_field = "publication_date"
+    allow_empty = False
+    month_format = "%m"
+
+    def get_dated_queryset(self, **lookup):
+        # Django's version tests emptiness with a query of its own (and, unpaginated, by reading every story of
+        # the year); the counts each archive shows anyway answer it. published() already leaves out the future.
+        return self.get_queryset().filter(**lookup)
 
 
-class ArchiveYearView(TemplateView):
+class LazyNeighboursMixin:
+    """Django finds the previous and next day or month with a query each while it builds the context; these
+    pages do not show them, so the queries wait until a template asks."""
+
+    def get_next_day(self, date):
+        return SimpleLazyObject(partial(super().get_next_day, date))
+
+    def get_previous_day(self, date):
+        return SimpleLazyObject(partial(super().get_previous_day, date))
+
+    def get_next_month(self, date):
+        return SimpleLazyObject(partial(super().get_next_month, date))
+
+    def get_previous_month(self, date):
+        return SimpleLazyObject(partial(super().get_previous_month, date))
+
+
+class ArchiveYearView(DateArchiveMixin, YearArchiveView):
     """The months of a year that have published articles, with how many each."""
 
     template_name = "articles/archive_year.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        year = self.kwargs["year"]
-        start, end = _archive_date(year, 1, 1), _archive_date(year, 12, 31)
-        published = Article.objects.published()
-        months = list(
-            published.filter(publication_date__range=(start, end))
-            .annotate(month=TruncMonth("publication_date"))
+    def get_queryset(self):
+        return Article.objects.published().only("publication_date")  # the neighbouring years need only the date
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        self.months = list(
+            queryset.annotate(month=TruncMonth(self.date_field))
             .values("month")
             .annotate(count=Count("pk"))
             .order_by("month")
         )
-        if not months:
-            raise Http404(_("Nothing was published in %(year)s.") % {"year": year})
+        if not self.months:
+            raise Http404(_("Nothing was published in %(year)s.") % {"year": self.get_year()})
+        return [month["month"] for month in self.months]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = context["year"].year
         depends_on(self.request, f"list-archive-{year:04d}")
-        dates = published.values_list("publication_date", flat=True)
         context.update(
-            year=year,
-            months=months,
-            total=sum(month["count"] for month in months),
-            previous_year=dates.filter(publication_date__lt=start).order_by("-publication_date").first(),
-            next_year=dates.filter(publication_date__gt=end).order_by("publication_date").first(),
+            months=self.months,
+            total=sum(month["count"] for month in self.months),
             heading=_("Archive: %(year)s") % {"year": year},
         )
         return context
 
 
-class ArchiveMonthView(ArticleListView):
+class ArchiveMonthView(LazyNeighboursMixin, DateArchiveMixin, ArticleListing, MonthArchiveView):
     """A month's published articles, newest first, with the days that have any."""
 
     template_name = "articles/archive_month.html"
 
-    def get_range(self):
-        first = _archive_date(self.kwargs["year"], self.kwargs["month"], 1)
-        following = (first + datetime.timedelta(days=32)).replace(day=1)
-        return first, following - datetime.timedelta(days=1)
-
-    empty_is_missing = True
-
-    def get_queryset(self):
-        self.first, self.last = self.get_range()
-        return super().get_queryset().filter(publication_date__range=(self.first, self.last))
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        self.days = list(
+            queryset.prefetch_related(None)
+            .values(self.date_field)
+            .annotate(count=Count("pk"))
+            .order_by(self.date_field)
+        )
+        if not self.days:
+            raise Http404(_("Nothing was published in this month."))
+        return [day[self.date_field] for day in self.days]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(self.get_archive_context())
-        return context
+        heading = _("Archive: %(month)s") % {"month": date_format(kwargs["month"], "F Y")}
+        return super().get_context_data(days=self.days, heading=heading, **kwargs)
 
     def listing_keys(self):
-        return [f"list-archive-{self.first:%Y-%m}"]
-
-    def get_archive_context(self):
-        days = (
-            Article.objects.published()
-            .filter(publication_date__range=(self.first, self.last))
-            .values("publication_date")
-            .annotate(count=Count("pk"))
-            .order_by("publication_date")
-        )
-        heading = _("Archive: %(month)s") % {"month": date_format(self.first, "F Y")}
-        return {"month": self.first, "days": list(days), "heading": heading}
+        return [f"list-archive-{self.get_year():04d}-{self.get_month():02d}"]
 
 
-class ArchiveDayView(ArchiveMonthView):
+class ArchiveDayView(LazyNeighboursMixin, DateArchiveMixin, ArticleListing, DayArchiveView):
+    """A day's published articles, newest first."""
+
     template_name = "articles/archive_day.html"
+    empty_is_missing = True  # the listing's count is this page's emptiness test
 
-    def get_range(self):
-        day = _archive_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        return day, day
-
-    def get_archive_context(self):
-        return {"day": self.first, "heading": _("Archive: %(day)s") % {"day": date_format(self.first, "j F Y")}}
+    def get_context_data(self, **kwargs):
+        heading = _("Archive: %(day)s") % {"day": date_format(kwargs["day"], "j F Y")}
+        return super().get_context_data(heading=heading, **kwargs)
 
     def listing_keys(self):
-        return [f"list-archive-{self.first:%Y-%m-%d}"]
+        return [f"list-archive-{self.get_year():04d}-{self.get_month():02d}-{self.get_day():02d}"]

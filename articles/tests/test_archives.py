@@ -185,3 +185,29 @@ def test_article_page_shows_related_articles(client):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert f'<a href="{other.get_absolute_url()}">Oil prices fall</a>' in html
+
+
+def test_year_archive_links_the_nearest_years_with_stories(client):
+    ArticleFactory(live=True, published_at=at(2019, 6, 1, 12))
+    ArticleFactory(live=True, published_at=at(2023, 3, 5, 12))
+    ArticleFactory(published_at=at(2024, 3, 6, 12))  # a draft opens no year
+
+    html = client.get(year_url(2023)).content.decode()
+
+    assert f'rel="prev" href="{year_url(2019)}"' in html
+    assert 'rel="next"' not in html
+
+
+def test_archive_pages_depend_on_their_period_and_their_cards(client, page_cache_on, settings):
+    settings.HTTP_CACHE_TAG_HEADER = "xkey"
+    section, author = SectionFactory(), AuthorFactory()
+    story = ArticleFactory(live=True, section=section, authors=[author], published_at=at(2024, 3, 5, 12))
+    cards = {f"article-{story.pk}", f"author-{author.pk}"}  # its section is in the navigation too
+    navigation = {"all", "frag-nav", f"section-{section.pk}"}
+
+    def keys(url):
+        return set(client.get(url)["xkey"].split()) - navigation
+
+    assert keys(year_url(2024)) == {"list-archive-2024"}
+    assert keys(month_url(2024, 3)) == {"list-archive-2024-03"} | cards
+    assert keys(day_url(2024, 3, 5)) == {"list-archive-2024-03-05"} | cards
