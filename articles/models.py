@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.text import get_text_list
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -588,11 +589,8 @@ class EditConflict(Exception):
 
 
 def join_names(names):
-    """“A”, “A and B”, “A, B and C”."""
-    names = [name for name in names if name]
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {_('and')} {names[-1]}"
+    """“A”, “A and B”, “A, B and C”, in the active language: every byline, in text or HTML, is joined here."""
+    return get_text_list([name for name in names if name], gettext("and"))
 
 
 def unique_slug(model, slug, *, exclude_pk=None, max_length=150, **scope):

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ..cache import depends_on, expires_at, fragment_slot, local_midnight
+from ..models import join_names
 from ..views import active_sections
 
 register = template.Library()
@@ -82,8 +83,8 @@ def byline(article, links=True):
     main = [name(link.author) for link in all_links if not link.role]
     parts = []
     if main:
-        names = main[0] if len(main) == 1 else mark_safe(f"{', '.join(main[:-1])} and {main[-1]}")  # escaped above
-        parts.append(format_html("By {}", names))
+        # Each name is escaped above; the separators are the translations' (trusted, like templates).
+        parts.append(format_html("By {}", mark_safe(join_names(main))))
     parts += [format_html("{} {}", link.role, name(link.author)) for link in all_links if link.role]
     return format_html('<p class="byline">{}</p>', mark_safe("; ".join(parts)))  # each part escaped above
 

@@ -2,7 +2,8 @@ import datetime
 from http import HTTPStatus
 
 import pytest
-from django.utils import timezone
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from articles.models import Article
 from articles.tests.factories import ArticleFactory, AuthorFactory
@@ -229,3 +230,26 @@ def test_latest_box_dates_stories_from_before_today(client):
 
     assert old.headline in html
     assert ">5 Mar 09:30</time>" in html
+
+
+def test_bylines_of_one_and_two_names(client):
+    ann, bo = AuthorFactory(name="Ann Lee"), AuthorFactory(name="Bo & Co")
+    ArticleFactory(live=True, authors=[ann], headline="One byline")
+    ArticleFactory(live=True, authors=[ann, bo], headline="Two bylines")
+
+    home = client.get("/").content.decode()
+
+    assert '<p class="byline">By Ann Lee</p>' in home
+    assert '<p class="byline">By Ann Lee and Bo &amp; Co</p>' in home
+
+
+def test_bylines_are_joined_in_the_readers_language():
+    article = ArticleFactory(authors=[AuthorFactory(name=name) for name in ("Ann", "Bo", "Cy")])
+    template = Template("{% load newsroom %}{% byline article links=False %}")
+
+    with translation.override("de"):
+        html = template.render(Context({"article": article}))
+        text = article.byline_text()
+
+    assert html == '<p class="byline">By Ann, Bo und Cy</p>'
+    assert text == "Ann, Bo und Cy"
