@@ -115,11 +115,9 @@ def person(author, request=None):
 
 def article_data(article, request=None):
     """schema.org NewsArticle for an article page. Uses the prefetched tags, authors and corrections."""
-    # Load once, here, what the page's template shows again (a no-op when the view prefetched them).
-    loaded = getattr(article, "_prefetched_objects_cache", {})
-    missing = [name for name in ("tags", "corrections") if name not in loaded]
-    if missing:
-        prefetch_related_objects([article], *missing)
+    # Load once, here, what the page's template shows again (prefetch_related_objects() skips what the view
+    # already prefetched).
+    prefetch_related_objects([article], "tags", "corrections")
     url = canonical_url(article, request)
     authors = article.ordered_authors()
     data = {

@@ -291,12 +291,10 @@ class ArticleDetailView(DetailView):
         except ValueError as exc:
             raise Http404(_("No such date.")) from exc
         article = get_object_or_404(self.get_queryset(), publication_date=day, slug=self.kwargs["slug"])
-        if not article.has_corrections:
-            # An already-evaluated empty list, as prefetch_related() leaves it: the SEO tags and the page
-            # read it without compiling an (empty) query each time.
-            none = Correction.objects.none()
-            none._result_cache, none._prefetch_done = [], True
-            article.__dict__.setdefault("_prefetched_objects_cache", {})["corrections"] = none
+        # The article's own query asked whether it has corrections; without any, the prefetch is of none()
+        # (no query), and the page and the SEO tags read that.
+        corrections = Correction.objects.all() if article.has_corrections else Correction.objects.none()
+        prefetch_related_objects([article], Prefetch("corrections", queryset=corrections))
         return article
 
     def get_context_data(self, **kwargs):
