@@ -229,7 +229,7 @@ def child_writer(out, seconds):
     saves = []
     errors = []
     ready()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     deadline = started + seconds
     n = 0
     while True:
@@ -264,6 +264,7 @@ def child_writer(out, seconds):
                 "save_ms_max": round(ordered[-1] * 1000, 1) if ordered else None,
                 "statuses": statuses,
                 "errors": errors[:10],
+                "cpu_s": round(time.process_time() - cpu, 2),
             }
         )
     )
@@ -381,7 +382,7 @@ def child_editor(out, seconds, port):
     run = secrets.token_hex(2)
     publications, unpublications, errors, threads = [], [], [], []
     ready()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     deadline = started + seconds
     cycle = 0
     while started + cycle * PUBLISH_EVERY_S + CORRECT_AFTER_S + 0.5 < deadline:
@@ -462,6 +463,7 @@ def child_editor(out, seconds, port):
                 "errors": errors,
                 "seconds": round(time.monotonic() - started, 2),
                 "poller_requests": _sent["requests"],
+                "cpu_s": round(time.process_time() - cpu, 2),  # the editor and its pollers
             }
         )
     )
@@ -558,6 +560,28 @@ def wrk_readers(port, paths_file, seconds, threads, connections):
         "cache_hits": raw.get("cache_hits"),
         "cache_misses": raw.get("cache_misses"),
     }
+
+
+def workers_cpu(master_pid):
+    """CPU seconds (user + system) used so far by gunicorn's workers, the children of its master."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(master_pid):  # fields after "(comm)": state, ppid, ..., utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def readers_phase(server, port, paths_file, settings):
+    """A phase of readers, with the CPU time gunicorn's workers spent on it (per wrk request, too)."""
+    before = workers_cpu(server.process.pid)
+    r = wrk_readers(port, paths_file, settings["phase"], settings["threads"], settings["connections"])
+    r["worker_cpu_s"] = round(workers_cpu(server.process.pid) - before, 2)
+    r["worker_cpu_ms_per_request"] = round(1000 * r["worker_cpu_s"] / r["requests"], 2) if r["requests"] else None
+    return r
 
 
 def wrk_one(url, seconds, threads, connections):
@@ -690,15 +714,13 @@ def run(settings, tmp):
     log_path.write_bytes(b"")
     children = []
     try:
-        with Server(env, port, log_path):
+        with Server(env, port, log_path) as server:
             log(f"gunicorn ({settings['workers']} sync workers) on 127.0.0.1:{port}")
             raw["warm_up_not_200"] = warm_up(port, paths, paths_file, settings)
 
             raw["phases"] = {}
             log(f"phase 1/3 quiet: readers only for {settings['phase']} s")
-            raw["phases"]["quiet"] = wrk_readers(
-                port, paths_file, settings["phase"], settings["threads"], settings["connections"]
-            )
+            raw["phases"]["quiet"] = readers_phase(server, port, paths_file, settings)
             log_phase("quiet", raw["phases"]["quiet"])
 
             log(f"phase 2/3 drafts: a writer saves {SAVES_PER_SECOND} times a second for {settings['phase']} s")
@@ -706,9 +728,7 @@ def run(settings, tmp):
             writer = Child(env, "writer", str(writer_out), str(settings["phase"]))
             children.append(writer)
             writer.wait_ready()
-            raw["phases"]["drafts"] = wrk_readers(
-                port, paths_file, settings["phase"], settings["threads"], settings["connections"]
-            )
+            raw["phases"]["drafts"] = readers_phase(server, port, paths_file, settings)
             writer.wait(timeout=60)
             raw["writer"] = json.loads(writer_out.read_text())
             log_phase("drafts", raw["phases"]["drafts"])
@@ -722,9 +742,7 @@ def run(settings, tmp):
             editor = Child(env, "editor", str(editor_out), str(settings["phase"]), str(port))
             children.append(editor)
             editor.wait_ready()
-            raw["phases"]["publishing"] = wrk_readers(
-                port, paths_file, settings["phase"], settings["threads"], settings["connections"]
-            )
+            raw["phases"]["publishing"] = readers_phase(server, port, paths_file, settings)
             editor.wait(timeout=POLL_FOR_S * 3 + 60)
             raw["editor"] = json.loads(editor_out.read_text())
             log_phase("publishing", raw["phases"]["publishing"])
@@ -734,9 +752,7 @@ def run(settings, tmp):
             # again first, as before the first quiet phase).
             warm_up(port, paths, paths_file, settings)
             log(f"quiet again: readers only for {settings['phase']} s (drift check)")
-            raw["phases"]["quiet again"] = wrk_readers(
-                port, paths_file, settings["phase"], settings["threads"], settings["connections"]
-            )
+            raw["phases"]["quiet again"] = readers_phase(server, port, paths_file, settings)
             log_phase("quiet again", raw["phases"]["quiet again"])
 
             raw["varnish"] = run_varnish(port, settings, paths, tmp)
@@ -937,8 +953,8 @@ def render(raw, settings):
         "few requests a second. Ratios are to the quiet phase of the same run.",
         "",
         "| phase | req/s | ratio to quiet | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx | socket errors | "
-        "page cache misses | load average after |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "page cache misses | workers' CPU ms per request | load average after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     phases = raw.get("phases", {})
     quiet = phases.get("quiet")
@@ -947,7 +963,7 @@ def render(raw, settings):
         lines.append(
             f"| {name} | {r['rps']:,.0f} | {ratio} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} | "
             f"{r['max']:.1f} | {r['requests']:,} | {r['non_2xx']} | {r['socket_errors']} | {miss_cell(r)} | "
-            f"{r.get('load_after', '—')} |"
+            f"{r.get('worker_cpu_ms_per_request', '—')} | {r.get('load_after', '—')} |"
         )
     again = phases.get("quiet again")
     if quiet and again and quiet["rps"]:
@@ -981,7 +997,11 @@ def render(raw, settings):
             f"{writer['save_ms_p50']} ms, max {writer['save_ms_max']} ms; the drafts stayed "
             f"{', '.join(writer['statuses'])}; errors: {len(writer['errors'])}"
             + (f" ({'; '.join(writer['errors'])})" if writer["errors"] else "")
-            + ".",
+            + f". The writer process itself used {writer.get('cpu_s', '?')} CPU-seconds"
+            + (f", the editor (with its pollers) {editor.get('cpu_s', '?')}" if editor else "")
+            + f", of the {2 * settings['phase']} a phase has on 2 cores (PostgreSQL's work for them not counted). "
+            "*workers' CPU ms per request*: gunicorn's workers' CPU time in the phase ÷ wrk's requests (in the "
+            "publishing phase the pollers' few requests are in the numerator only).",
         ]
     if editor:
         lines += [
