@@ -10,8 +10,9 @@ Neither is a model field, so the models stay portable: migration 0004 installs t
 `migrate` repairs the triggers and function (SQLite drops a table's triggers when Django rebuilds the table
 for a schema change) without touching the rows. Recomputing every article's entry (after the search language
 changes) is `manage.py rebuild_search_index`: batched, resumable by id, with progress. Readers' queries are
-parsed here into plain terms, "quoted phrases", prefix* terms, -exclusions and OR; nothing a reader types
-ever reaches either query language unquoted.
+parsed here into plain terms, "quoted phrases", prefix* terms, -exclusions and OR (on PostgreSQL,
+websearch_to_tsquery() then reads all but the prefixes); nothing a reader types ever reaches either query
+language unquoted.
 """
 
 import dataclasses
@@ -137,20 +138,27 @@ def fts5_match(parsed):
 
 
 def pg_tsquery(parsed, config):
+    """The query for PostgreSQL: websearch_to_tsquery() reads each alternative's words, "phrases" and
+    -exclusions (in the parser's words only: nothing a reader types is passed on as syntax); a prefix*, which
+    websearch has no syntax for, is a prefix term beside it."""
     from django.contrib.postgres.search import SearchQuery
 
-    def term(clause):
-        if clause.prefix:
+    def websearch(clause):
+        words = " ".join(clause.words)
+        return ("-" if clause.negated else "") + (f'"{words}"' if len(clause.words) > 1 else words)
+
+    def alternative(group):
+        terms = []
+        for clause in (clause for clause in group if clause.prefix):
             # Words are letters and digits only, so the raw tsquery syntax cannot be broken out of.
             query = SearchQuery(f"{clause.words[0]}:*", search_type="raw", config=config)
-        elif len(clause.words) > 1:
-            query = SearchQuery(" ".join(clause.words), search_type="phrase", config=config)
-        else:
-            query = SearchQuery(clause.words[0], search_type="plain", config=config)
-        return ~query if clause.negated else query
+            terms.append(~query if clause.negated else query)
+        text = " ".join(websearch(clause) for clause in group if not clause.prefix)
+        if text:
+            terms.append(SearchQuery(text, search_type="websearch", config=config))
+        return functools.reduce(operator.and_, terms)
 
-    alternatives = [functools.reduce(operator.and_, map(term, group)) for group in parsed.groups]
-    return functools.reduce(operator.or_, alternatives)
+    return functools.reduce(operator.or_, map(alternative, parsed.groups))
 
 
 class SearchVectorColumn(Expression):

@@ -117,6 +117,24 @@ def test_exclusion_and_or():
     assert sorted(found("barrier OR drought")) == ["Drought in the south", "Flood barrier opens"]
 
 
+def test_prefixes_combine_with_exclusions_and_or():
+    ArticleFactory(live=True, headline="Elections called", dek="", body="")
+    ArticleFactory(live=True, headline="Electricity prices rise", dek="", body="")
+    ArticleFactory(live=True, headline="Flood barrier opens", dek="", body="")
+
+    assert sorted(found("barrier OR elect* -called")) == ["Electricity prices rise", "Flood barrier opens"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own query syntax")
+def test_postgresql_reads_words_phrases_and_exclusions_with_websearch():
+    ArticleFactory(live=True, headline="Road repairs start", dek="", body="")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert found('"road repairs" -bridge') == ["Road repairs start"]
+
+    assert "websearch_to_tsquery" in queries[0]["sql"]
+
+
 def test_body_html_is_searched_as_text_not_markup():
     ArticleFactory(live=True, headline="Art", dek="", body='<p><a href="https://example.org/figure">Gallery</a></p>')
 
