@@ -389,18 +389,19 @@ def get_fragment(name, param, now, request=None):
     entry = _local_fragments.get(key)
     if entry is None:
         entry = cache.get(key)
+    claimed = False
     if entry is not None:
         current = read_tokens([SEQ, *(key for key, _token in entry["tokens"])])
         state = FRESH if entry.get("validated") == current[SEQ] else _staleness(entry["tokens"], current)
         if entry["until"] <= now:
             state = max(state, SOFT)
-        if state == FRESH or (state == SOFT and not _claim(key)):
+        if state == FRESH or (state == SOFT and not (claimed := _claim(key))):
             _local_fragments[key] = entry
             return entry
     try:
         return _build_fragment(name, param, now, key, request)
     finally:
-        if entry is not None:
+        if claimed:
             cache.delete(f"lock:{key}")
 
 
