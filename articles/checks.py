@@ -39,8 +39,8 @@ def check_autovacuum(app_configs=None, databases=None, **kwargs):
                 checks.Warning(
                     f"PostgreSQL's autovacuum is off (database {alias!r}): nothing refreshes the planner's "
                     "statistics after writes. Straight after a bulk load or a restore, queries are planned "
-                    "without statistics and pages are 10-40x slower until ANALYZE runs; deleted and updated "
-                    "rows are never cleaned up either.",
+                    "without statistics and pages are 10-40x slower until VACUUM ANALYZE runs; deleted and "
+                    "updated rows are never cleaned up either.",
                     hint="Turn it on (autovacuum = on and track_counts = on in postgresql.conf, then reload), or "
                     "run `vacuumdb --analyze` after every big import or restore and nightly. "
                     "See docs/operations.md, “After big loads and restores”.",

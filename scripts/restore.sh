@@ -3,7 +3,7 @@
 #
 #   scripts/restore.sh BACKUP_DIR --yes
 #
-# PostgreSQL: pg_restore --clean into DATABASE_URL's database, in one transaction, then ANALYZE.
+# PostgreSQL: pg_restore --clean into DATABASE_URL's database, in one transaction, then VACUUM ANALYZE.
 # Other databases: migrate, flush, then loaddata. Media: unpacked into MEDIA_ROOT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,11 +29,11 @@ if [ -f "$src/database.dump" ]; then
   echo "Restoring PostgreSQL database $PGDATABASE from $src/database.dump"
   pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
     --dbname="$PGDATABASE" "$src/database.dump"
-  # pg_restore brings back rows, not the planner's statistics: until ANALYZE (or autoanalyze, if it is on and
-  # gets round to it) every page is 10-40x slower. See docs/operations.md, "After big loads and restores".
-  printf 'Updating planner statistics (ANALYZE)… '
+  # pg_restore brings back rows, not the planner's statistics nor the visibility map: until VACUUM ANALYZE (or
+  # autovacuum, if it is on and gets round to it) every page is 10-40x slower. See docs/operations.md.
+  printf 'Updating planner statistics (VACUUM ANALYZE)… '
   started=$SECONDS
-  psql --no-psqlrc --quiet --set ON_ERROR_STOP=1 --dbname="$PGDATABASE" --command "ANALYZE"
+  psql --no-psqlrc --quiet --set ON_ERROR_STOP=1 --dbname="$PGDATABASE" --command "VACUUM (ANALYZE)"
   echo "done ($((SECONDS - started)) s)"
 else
   echo "Restoring $DB_VENDOR database from $src/database.json"

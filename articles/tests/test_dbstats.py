@@ -8,6 +8,7 @@ from django.db import connection
 
 from articles import dbstats
 from articles.models import Article, Author, Section
+from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,23 @@ def test_seed_demo_leaves_fresh_statistics_behind():
         since, [*ARTICLE_TABLES, "articles_author", "articles_correction", "articles_section", "articles_tag"]
     )
     assert "Updating planner statistics for articles_article… done" in out.getvalue()
+
+
+@pytest.mark.postgres
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_it_vacuums_too_so_listings_can_count_from_the_index_alone():
+    ArticleFactory.create_batch(3, live=True)
+    since = clock()
+
+    dbstats.analyze(Article)
+
+    assert_analyzed_since(since, ARTICLE_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'articles_article'")
+        assert cursor.fetchone()[0] >= since
+        # VACUUM wrote the visibility map: every page of the table is all-visible.
+        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'articles_article'")
+        pages, all_visible = cursor.fetchone()
+    assert pages > 0 and all_visible == pages
