@@ -1,3 +1,4 @@
+import datetime
 import os
 
 import pytest
@@ -65,3 +66,67 @@ def page_cache_on(settings):
     page_cache.clear_local_memory()
     yield
     page_cache.clear_local_memory()
+
+
+# Shared fixtures: the people and stories several test modules use -----------------------------------------
+
+
+@pytest.fixture
+def editor(db):
+    """Edna Desk, in the Editor role (logs in with force_login)."""
+    from articles.roles import EDITOR
+    from articles.tests.admin_helpers import user_with_role
+
+    return user_with_role(EDITOR, username="edna", first_name="Edna", last_name="Desk")
+
+
+@pytest.fixture
+def writer(db):
+    from articles.roles import WRITER
+    from articles.tests.admin_helpers import user_with_role
+
+    return user_with_role(WRITER, username="wendy")
+
+
+@pytest.fixture
+def story(baku):
+    """A published story in Baku with every field the feeds and SEO tags carry, and one correction."""
+    from articles.tests.factories import (
+        ArticleFactory,
+        AuthorFactory,
+        CorrectionFactory,
+        ImageFactory,
+        SectionFactory,
+    )
+
+    published = datetime.datetime(2024, 3, 5, 9, 30, tzinfo=datetime.UTC)
+    article = ArticleFactory(
+        live=True,
+        headline="Council approves budget",
+        dek="The plan funds schools and road repairs.",
+        dateline="BAKU",
+        published_at=published,
+        updated_at=published + datetime.timedelta(hours=3),
+        section=SectionFactory(name="Politics"),
+        authors=[AuthorFactory(name="Sara Rajabova"), AuthorFactory(name="Tom Hale")],
+        tags=["Budget", "Schools"],
+        lead_image=ImageFactory(
+            caption="Councillors vote.", alt_text="Councillors raise their hands", credit="Jane Roe/Newsroom"
+        ),
+    )
+    CorrectionFactory(
+        article=article,
+        note="<p>An earlier version misspelled the minister’s name.</p>",
+        published_at=published + datetime.timedelta(days=1),
+    )
+    return article
+
+
+@pytest.fixture
+def photo(django_capture_on_commit_callbacks):
+    """A 1000×600 JPEG in the image library, its renditions made."""
+    from articles.tests.factories import ImageFactory
+    from articles.tests.test_images import encode, upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return ImageFactory(file=upload("photo.jpg", encode("JPEG", size=(1000, 600))))

@@ -28,7 +28,8 @@ def axes_on(settings):
 
 
 @pytest.fixture
-def editor():
+def staff_login():
+    """A staff member who logs in with a password (username “editor”)."""
     user = UserFactory(username="editor", is_staff=True)
     user.save()  # the factory sets the password after its own save
     return user
@@ -42,14 +43,14 @@ def logged_in(client):
     return "_auth_user_id" in client.session
 
 
-def test_correct_password_logs_in(client, editor):
+def test_correct_password_logs_in(client, staff_login):
     response = attempt(client, "editor", PASSWORD)
 
     assert response.status_code == HTTPStatus.FOUND
     assert logged_in(client)
 
 
-def test_repeated_failures_lock_the_account_out_with_a_clear_page(client, editor):
+def test_repeated_failures_lock_the_account_out_with_a_clear_page(client, staff_login):
     for _ in range(2):
         assert attempt(client, "editor", "wrong-password").status_code == HTTPStatus.OK
 
@@ -65,7 +66,7 @@ def test_repeated_failures_lock_the_account_out_with_a_clear_page(client, editor
     assert 'class="masthead"' in html
 
 
-def test_lockout_is_per_user_and_address(client, editor):
+def test_lockout_is_per_user_and_address(client, staff_login):
     other = UserFactory(username="writer", is_staff=True)
     other.save()
     for _ in range(3):
@@ -77,7 +78,7 @@ def test_lockout_is_per_user_and_address(client, editor):
     assert attempt(client, "editor", PASSWORD, ip="203.0.113.20").status_code == HTTPStatus.FOUND
 
 
-def test_staff_can_unlock_with_the_axes_reset_command(client, editor):
+def test_staff_can_unlock_with_the_axes_reset_command(client, staff_login):
     for _ in range(3):
         attempt(client, "editor", "wrong-password")
     assert attempt(client, "editor", PASSWORD).status_code == HTTPStatus.TOO_MANY_REQUESTS
@@ -88,7 +89,7 @@ def test_staff_can_unlock_with_the_axes_reset_command(client, editor):
     assert logged_in(client)
 
 
-def test_staff_see_and_can_delete_lockouts_in_the_admin(client, editor):
+def test_staff_see_and_can_delete_lockouts_in_the_admin(client, staff_login):
     for _ in range(3):
         attempt(client, "editor", "wrong-password")
     staff = UserFactory(username="chief", superuser=True)
@@ -105,7 +106,7 @@ def test_staff_see_and_can_delete_lockouts_in_the_admin(client, editor):
     assert attempt(client, "editor", PASSWORD).status_code == HTTPStatus.FOUND
 
 
-def test_behind_a_proxy_each_client_address_is_counted_separately(client, editor, settings):
+def test_behind_a_proxy_each_client_address_is_counted_separately(client, staff_login, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(3):
         attempt(client, "editor", "wrong-password", ip="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
@@ -136,7 +137,7 @@ def test_client_address_counts_trusted_proxies_from_the_right(settings, proxies,
     assert client_ip(request) == expected
 
 
-def test_login_errors_do_not_reveal_which_accounts_exist(client, editor):
+def test_login_errors_do_not_reveal_which_accounts_exist(client, staff_login):
     wrong_password = attempt(client, "editor", "wrong-password")
     no_such_user = attempt(client, "nobody-by-this-name", "wrong-password")
 
@@ -158,7 +159,7 @@ def test_author_pages_do_not_expose_the_login_behind_the_author(client):
         assert f"/{user.pk}/" not in page
 
 
-def test_sessions_expire_after_the_configured_age(client, editor):
+def test_sessions_expire_after_the_configured_age(client, staff_login):
     response = attempt(client, "editor", PASSWORD)
 
     assert int(response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"]) == django_settings.SESSION_COOKIE_AGE

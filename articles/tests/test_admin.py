@@ -27,11 +27,6 @@ from .factories import ArticleFactory, AuthorFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor():
-    return user_with_role(EDITOR, username="edna", first_name="Edna", last_name="Desk")
-
-
 # Changelist ---------------------------------------------------------------------
 
 

@@ -30,23 +30,6 @@ def parse(client, url, **extra):
     return response, feed
 
 
-@pytest.fixture
-def story(baku):
-    published = datetime.datetime(2024, 3, 5, 9, 30, tzinfo=datetime.UTC)
-    article = ArticleFactory(
-        live=True,
-        headline="Council approves budget",
-        dek="The plan funds schools and road repairs.",
-        published_at=published,
-        updated_at=published + datetime.timedelta(hours=3),
-        section=SectionFactory(name="Politics"),
-        authors=[AuthorFactory(name="Sara Rajabova"), AuthorFactory(name="Tom Hale")],
-        tags=["Budget", "Schools"],
-        lead_image=ImageFactory(caption="Councillors vote.", credit="Jane Roe/Newsroom"),
-    )
-    return article
-
-
 def test_rss_items_carry_full_metadata(client, story):
     response, feed = parse(client, FEED)
 

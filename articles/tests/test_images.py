@@ -290,12 +290,6 @@ def media_files(settings):
     }
 
 
-@pytest.fixture
-def photo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return ImageFactory(file=upload("square.jpg", encode("JPEG", size=(1000, 600))))
-
-
 def test_renditions_are_made_once_after_upload(photo):
     photo.refresh_from_db()
     original, cropped = photo.renditions["original"], photo.renditions["3:2"]

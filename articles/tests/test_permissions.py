@@ -47,16 +47,6 @@ def fields_of(article):
 
 
 @pytest.fixture
-def writer():
-    return user_with_role(WRITER, username="wendy")
-
-
-@pytest.fixture
-def editor():
-    return user_with_role(EDITOR, username="edgar")
-
-
-@pytest.fixture
 def staff():
     return user_with_role(STAFF, username="stella")
 

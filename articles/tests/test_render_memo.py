@@ -9,16 +9,9 @@ from django.urls import set_script_prefix
 from django.utils import timezone
 
 from articles.templatetags.newsroom import timestamp
-from articles.tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
-from articles.tests.test_images import encode, upload
+from articles.tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def photo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return ImageFactory(file=upload("memo.jpg", encode("JPEG", size=(1000, 600))))
 
 
 def test_article_address_follows_a_changed_slug_on_the_same_instance():

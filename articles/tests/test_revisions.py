@@ -27,12 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    return user_with_role(EDITOR, first_name="Edna", last_name="Desk")
-
-
-@pytest.fixture
-def story(editor):
+def revised(editor):
     """An article written through the admin with two authors and two tags, then rewritten once."""
     client = logged_in(editor)
     first, second = AuthorFactory(name="Aysel First"), AuthorFactory(name="Bahram Second")
@@ -73,8 +68,8 @@ def versions_of(article):
     return list(Version.objects.get_for_object(article).order_by("pk"))
 
 
-def test_each_admin_save_records_who_when_and_what(story, editor):
-    article, first, second = story
+def test_each_admin_save_records_who_when_and_what(revised, editor):
+    article, first, second = revised
 
     created, edited = versions_of(article)
 
@@ -85,8 +80,8 @@ def test_each_admin_save_records_who_when_and_what(story, editor):
     assert created.revision.date_created <= edited.revision.date_created
 
 
-def test_a_revision_holds_byline_order_tags_and_section(story):
-    article, first, second = story
+def test_a_revision_holds_byline_order_tags_and_section(revised):
+    article, first, second = revised
 
     created, edited = versions_of(article)
     before, after = snapshot_of_version(created), snapshot_of_version(edited)
@@ -98,8 +93,8 @@ def test_a_revision_holds_byline_order_tags_and_section(story):
     assert before["Section"] == article.section.name
 
 
-def test_history_lists_revisions_and_compares_two(story, editor):
-    article, *_ = story
+def test_history_lists_revisions_and_compares_two(revised, editor):
+    article, *_ = revised
     client = logged_in(editor)
     created, edited = versions_of(article)
 
@@ -119,8 +114,8 @@ def test_history_lists_revisions_and_compares_two(story, editor):
 
 
 @pytest.mark.parametrize("params", [{}, {"a": "1"}, {"a": "x", "b": "y"}])
-def test_compare_without_two_revisions_goes_back_to_history(story, editor, params):
-    article, *_ = story
+def test_compare_without_two_revisions_goes_back_to_history(revised, editor, params):
+    article, *_ = revised
 
     response = logged_in(editor).get(reverse("admin:articles_article_compare", args=[article.pk]), params)
 
@@ -128,8 +123,8 @@ def test_compare_without_two_revisions_goes_back_to_history(story, editor, param
     assert response.url == history_url(article)
 
 
-def test_compare_refuses_revisions_of_another_article(story, editor):
-    article, *_ = story
+def test_compare_refuses_revisions_of_another_article(revised, editor):
+    article, *_ = revised
     other = ArticleFactory()
     post_form(logged_in(editor), change_url(other), {"headline": "Other story"})
     foreign = versions_of(other)[0]
@@ -142,8 +137,8 @@ def test_compare_refuses_revisions_of_another_article(story, editor):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_revert_restores_headline_byline_order_and_tags_as_a_new_revision(story, editor):
-    article, first, second = story
+def test_revert_restores_headline_byline_order_and_tags_as_a_new_revision(revised, editor):
+    article, first, second = revised
     client = logged_in(editor)
     created = versions_of(article)[0]
     version_before = article.version
@@ -163,8 +158,8 @@ def test_revert_restores_headline_byline_order_and_tags_as_a_new_revision(story,
     assert "Reverted" in history[-1].revision.get_comment()
 
 
-def test_viewing_a_revision_changes_nothing(story, editor):
-    article, first, second = story
+def test_viewing_a_revision_changes_nothing(revised, editor):
+    article, first, second = revised
     created = versions_of(article)[0]
 
     logged_in(editor).get(reverse("admin:articles_article_revision", args=[article.pk, created.pk]))
@@ -175,8 +170,8 @@ def test_viewing_a_revision_changes_nothing(story, editor):
     assert len(versions_of(article)) == 2
 
 
-def test_a_form_opened_before_a_revert_cannot_overwrite_it(story, editor):
-    article, *_ = story
+def test_a_form_opened_before_a_revert_cannot_overwrite_it(revised, editor):
+    article, *_ = revised
     colleague = logged_in(user_with_role(EDITOR))
     stale_form = form_data(colleague.get(change_url(article)))
     client = logged_in(editor)

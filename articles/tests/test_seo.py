@@ -1,6 +1,5 @@
 """Structured data, social cards and canonical links, parsed back out of the pages."""
 
-import datetime
 import json
 from http import HTTPStatus
 
@@ -16,9 +15,7 @@ from articles import seo
 from articles.tests.factories import (
     ArticleFactory,
     AuthorFactory,
-    CorrectionFactory,
     ImageFactory,
-    SectionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,29 +42,6 @@ def meta(response):
 
 def canonical(response):
     return head(response).xpath('link[@rel="canonical"]/@href')
-
-
-@pytest.fixture
-def story(baku):
-    published = datetime.datetime(2024, 3, 5, 9, 30, tzinfo=datetime.UTC)
-    article = ArticleFactory(
-        live=True,
-        headline="Council approves budget",
-        dek="The plan funds schools and road repairs.",
-        dateline="BAKU",
-        published_at=published,
-        updated_at=published + datetime.timedelta(hours=3),
-        section=SectionFactory(name="Politics"),
-        authors=[AuthorFactory(name="Sara Rajabova"), AuthorFactory(name="Tom Hale")],
-        tags=["Budget", "Schools"],
-        lead_image=ImageFactory(alt_text="Councillors raise their hands", credit="Jane Roe/Newsroom"),
-    )
-    CorrectionFactory(
-        article=article,
-        note="<p>An earlier version misspelled the minister’s name.</p>",
-        published_at=published + datetime.timedelta(days=1),
-    )
-    return article
 
 
 def test_article_page_carries_news_article_json_ld_field_by_field(client, story):

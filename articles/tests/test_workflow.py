@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 NOON = datetime.datetime(2030, 6, 1, 12, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def writer():
-    return user_with_role(WRITER)
-
-
-@pytest.fixture
-def editor():
-    return user_with_role(EDITOR)
-
-
 def local_parts(moment):
     local = timezone.localtime(moment)
     return {"published_at_0": local.strftime("%Y-%m-%d"), "published_at_1": local.strftime("%H:%M:%S")}
