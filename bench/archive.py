@@ -11,16 +11,17 @@ The databases are created when missing and seeded only when their article count 
 States, in this order (BENCH_ARCHIVE_STATES, comma-separated; default `after-load,settled`):
     no-stats    the planner has no statistics at all: what a bulk load or restore left before issue 19, and
                 what one still leaves on a server with autovacuum off when nothing runs ANALYZE.
-    after-load  straight after `seed_demo`: no statistics, then only the ANALYZE that seed_demo itself now
-                runs (articles.dbstats on the seeded tables). Nothing else of the benchmark's.
+    after-load  straight after `seed_demo`: no statistics, then only the VACUUM (ANALYZE) that seed_demo
+                itself now runs (articles.dbstats on the seeded tables). Nothing else of the benchmark's.
     settled     after VACUUM ANALYZE of the whole database (what autovacuum would reach in time).
 The databases are kept between runs (seeding 100,000 articles takes minutes), so a previous run's VACUUM
 ANALYZE would make "straight after seeding" a lie. Each of the first two states therefore starts by putting
-the planner back where a bulk load leaves it: every statistic of the public tables deleted from pg_statistic
-and pg_class's reltuples/relpages/relallvisible back to "never analyzed or vacuumed" (-1/0/0), as migrate
-leaves empty tables before seed_demo fills them. That needs a superuser (the benchmark's own databases only).
-What it cannot undo: the visibility map and hint bits a previous VACUUM wrote, so index-only scans are a
-little cheaper than on a truly fresh load; the planner still costs them as if the map were empty.
+the tables back where a bulk load leaves them: every statistic of the public tables deleted from pg_statistic,
+pg_class's reltuples/relpages/relallvisible back to "never analyzed or vacuumed" (-1/0/0), as migrate leaves
+empty tables before seed_demo fills them, and the visibility map emptied (pg_truncate_visibility_map(), from
+the pg_visibility extension that ships with PostgreSQL): a fresh table has none, and with none, counts and
+deep pages cannot be read from an index alone. That needs a superuser (the benchmark's own databases only).
+What it does not undo: hint bits and frozen tuples, which cost a fresh load's first readers a little more.
 
 Targets (large ÷ small req/s, in every state): ≥ 0.8× for article, home and search; ≥ 0.7× for every listing.
 Written to bench/results/archive.md (raw figures in archive.raw).
@@ -55,7 +56,7 @@ LISTING_TARGET = 0.7
 STATES = ["no-stats", "after-load", "settled"]
 STATE_TITLES = {
     "no-stats": "no statistics (a bulk load or restore with nothing running ANALYZE)",
-    "after-load": "straight after seed_demo (only its own ANALYZE)",
+    "after-load": "straight after seed_demo (only its own VACUUM ANALYZE of what it wrote)",
     "settled": "settled (after VACUUM ANALYZE)",
 }
 
@@ -129,6 +130,13 @@ def reset_statistics(server, name):
             sys.exit("bench.archive: resetting planner statistics needs a PostgreSQL superuser")
         for sql in RESET_STATISTICS:
             conn.execute(sql)
+        # A freshly loaded table has no visibility map either (only VACUUM writes it): without it counts and
+        # deep OFFSETs cannot be answered from an index alone. pg_visibility ships with PostgreSQL (contrib).
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility")
+        conn.execute(
+            """SELECT pg_truncate_visibility_map(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')"""
+        )
 
 
 ANALYZE_AS_SEED_DEMO = (
@@ -141,7 +149,12 @@ def set_state(state, server, databases):
         if state in ("no-stats", "after-load"):
             reset_statistics(server, name)
         if state == "after-load":
-            subprocess.run([PYTHON, "manage.py", "shell", "-c", ANALYZE_AS_SEED_DEMO], cwd=ROOT, env=env, check=True)
+            subprocess.run(
+                [PYTHON, "manage.py", "shell", "--no-imports", "-v", "0", "-c", ANALYZE_AS_SEED_DEMO],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
         if state == "settled":
             with connect(server, name) as conn:
                 conn.execute("VACUUM ANALYZE")
@@ -443,8 +456,8 @@ def main():
                 notes.append(f"Autovacuum analyzed tables during the {state} state: {touched}.")
     notes.append(
         "How the states are made: see the docstring of bench/archive.py (planner statistics are reset with "
-        "catalog updates as a superuser; the physical state of the tables — visibility map, hint bits — is "
-        "whatever the last VACUUM left)."
+        "catalog updates as a superuser and the visibility map is emptied with pg_truncate_visibility_map(); "
+        "hint bits are whatever earlier reads left)."
     )
     report = render(info, runs, pages, seeding, notes)
     (RESULTS / "archive.md").write_text(report)
