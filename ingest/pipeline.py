@@ -7,8 +7,10 @@ updates the article it made instead of adding another one.
 """
 
 import html
+import itertools
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +25,7 @@ from articles.sanitize import sanitize_html, strip_tags
 from articles.text import make_slug
 
 from .models import ImportedImage
+from .progress import Progress
 
 HEADLINE_MAX = Article._meta.get_field("headline").max_length
 UNTITLED = "(untitled)"
@@ -178,6 +181,45 @@ class Pipeline:
             prefix = "would be " if self.dry_run and outcome in ("created", "updated") else ""
             self.stdout.write(f"{prefix}{outcome}: {label}" + (f" ({detail})" if detail else ""))
         return outcome
+
+    def run(self, items, *, total, label, unit="items", batch_size=None):
+        """The run every importer shares: process each item with progress, roll everything back in a dry run,
+        then refresh planner statistics after a bulk import. Returns the outcomes counted.
+
+        Each item is a Story, a str (why it is skipped) or None (the importer has reported it as failed).
+        `batch_size`: commit every that many items (each story is still its own savepoint), one disk sync per
+        batch instead of per story; without it each story commits on its own.
+        """
+        progress = Progress(
+            self.stdout, total=total, label=label, unit=unit, enabled=self.verbosity >= 1, plain=self.verbosity >= 2
+        )
+        outcomes = Counter()
+        items = iter(items)
+        with transaction.atomic() if self.dry_run else nullcontext():
+            more = True
+            while more:
+                with transaction.atomic() if batch_size else nullcontext():
+                    done = 0
+                    for item in itertools.islice(items, batch_size):
+                        if item is None:
+                            outcomes["failed"] += 1
+                        elif isinstance(item, str):
+                            self.report.skip(item)
+                            outcomes["skipped"] += 1
+                        else:
+                            outcomes[self.process(item)] += 1
+                        progress.advance()
+                        done += 1
+                more = bool(batch_size) and done == batch_size
+            if self.dry_run:
+                transaction.set_rollback(True)
+        progress.finish()
+        if not self.dry_run:
+            self.report.analyze_if_bulk(self.stdout if self.verbosity >= 1 else None)
+        return outcomes
+
+    def write_report(self, style):
+        self.report.write(self.stdout, style, dry_run=self.dry_run, verbosity=self.verbosity)
 
     # Saving ----------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The commands as an operator meets them: a real process, its exit status and what it prints."""
 
+import io
 import os
 import subprocess
 import sys
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import load_command_class
+from django.core.management import call_command, load_command_class
+
+from ingest.pipeline import Pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -54,3 +57,29 @@ def test_every_command_explains_itself_and_its_exit_status(command):
 
     assert "--dry-run" in text
     assert "non-zero" in text or "Exit status" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import_wxr", FIXTURES / "wxr" / "wxr-1.2.xml"),
+        ("ingest_text", FIXTURES / "wire" / "01-standard.txt", FIXTURES / "wire" / "05-no-byline.txt"),
+        ("ingest_feed", FIXTURES / "feeds" / "rss2.xml"),
+    ],
+)
+def test_every_importer_runs_its_stories_through_the_one_shared_loop(args, monkeypatch):
+    runs = []
+    shared_run = Pipeline.run
+
+    def run(pipeline, items, **kwargs):
+        outcomes = shared_run(pipeline, items, **kwargs)
+        runs.append(outcomes)
+        return outcomes
+
+    monkeypatch.setattr(Pipeline, "run", run)
+
+    call_command(*map(str, args), dry_run=True, stdout=io.StringIO())
+
+    (outcomes,) = runs
+    assert outcomes["created"] >= 1

@@ -1,8 +1,6 @@
-from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from ingest import wxr
 from ingest.pipeline import Pipeline, Report
@@ -64,36 +62,17 @@ class Command(BaseCommand):
         report = Report()
         pipeline = Pipeline(report, dry_run=dry_run, stdout=self.stdout, verbosity=verbosity, protect_edits=True)
         mapper = wxr.WxrMapper(site, media_dir=media_dir, time_zone=time_zone, report=report)
-        importing = Progress(
-            self.stdout, total=site.item_count, label="Importing", enabled=show_progress, plain=verbosity >= 2
-        )
-        error = None
-        items = wxr.items(file)
-        finished = False
-        with transaction.atomic() if dry_run else nullcontext():
-            while not finished:
-                # Commit in batches (each post is still its own savepoint): one disk sync per batch, not per post.
-                with transaction.atomic():
-                    for _ in range(BATCH_SIZE):
-                        try:
-                            item = next(items)
-                        except StopIteration:
-                            finished = True
-                            break
-                        except wxr.WxrError as exc:
-                            error, finished = exc, True
-                            break
-                        story = mapper.story(item)
-                        if isinstance(story, str):
-                            report.skip(story)
-                        else:
-                            pipeline.process(story)
-                        importing.advance()
-            if dry_run:
-                transaction.set_rollback(True)
-        importing.finish()
-        if not dry_run:
-            report.analyze_if_bulk(self.stdout if verbosity >= 1 else None)
+        errors = []
+
+        def stories():
+            try:
+                for item in wxr.items(file):
+                    yield mapper.story(item)
+            except wxr.WxrError as exc:  # only the reader raises it: the posts before it are imported
+                errors.append(exc)
+
+        # Commit in batches (each post is still its own savepoint): one disk sync per batch, not per post.
+        pipeline.run(stories(), total=site.item_count, label="Importing", batch_size=BATCH_SIZE)
 
         if site.removed_control_chars:
             report.notes.append(f"Removed {site.removed_control_chars} control character(s) that XML does not allow.")
@@ -102,8 +81,9 @@ class Command(BaseCommand):
                 f"{mapper.missing_media_dir} featured image(s) not imported: pass --media-dir with a copy of "
                 "wp-content/uploads to bring them in."
             )
-        report.write(self.stdout, self.style, dry_run=dry_run, verbosity=verbosity)
-        if error is not None:
+        pipeline.write_report(self.style)
+        if errors:
+            (error,) = errors
             kept = "Nothing was saved (dry run)." if dry_run else (
                 f"The {report.created + report.updated} article(s) saved before the error are complete and stay; "
                 "fix the file and run the import again to finish (it will not duplicate them)."

@@ -1,12 +1,9 @@
-from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from ingest import feeds
 from ingest.pipeline import Pipeline, Report, target_section
-from ingest.progress import Progress
 
 
 class Command(BaseCommand):
@@ -50,23 +47,9 @@ class Command(BaseCommand):
             report, dry_run=dry_run, stdout=self.stdout, verbosity=verbosity, protect_edits=True, drafts_only=True
         )
         mapper = feeds.FeedMapper(feed, fetched, source_name=name, section=target)
-        progress = Progress(
-            self.stdout, total=len(feed.entries), label="Ingesting", enabled=verbosity >= 1, plain=verbosity >= 2
-        )
-        with transaction.atomic() if dry_run else nullcontext():
-            for position, entry in enumerate(feed.entries, start=1):
-                story = mapper.story(entry, position)
-                if isinstance(story, str):
-                    report.skip(story)
-                else:
-                    pipeline.process(story)
-                progress.advance()
-            if dry_run:
-                transaction.set_rollback(True)
-        progress.finish()
-        if not dry_run:
-            report.analyze_if_bulk(self.stdout if verbosity >= 1 else None)
-        report.write(self.stdout, self.style, dry_run=dry_run, verbosity=verbosity)
+        stories = (mapper.story(entry, position) for position, entry in enumerate(feed.entries, start=1))
+        pipeline.run(stories, total=len(feed.entries), label="Ingesting")
+        pipeline.write_report(self.style)
         if report.failures:
             raise CommandError(f"{len(report.failures)} item(s) could not be ingested; see “Failed” above.")
 

@@ -1,12 +1,9 @@
-from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from ingest import wire
 from ingest.pipeline import Pipeline, Report, target_section
-from ingest.progress import Progress
 
 
 class Command(BaseCommand):
@@ -43,37 +40,17 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         report = Report()
-        paths, unreadable = self._collect(files, report)
+        paths, self.unreadable = self._collect(files, report)
         pipeline = Pipeline(
             report, dry_run=dry_run, stdout=self.stdout, verbosity=verbosity, protect_edits=True, drafts_only=True
         )
-        progress = Progress(
-            self.stdout,
-            total=len(paths),
-            label="Ingesting",
-            unit="files",
-            enabled=verbosity >= 1,
-            plain=verbosity >= 2,
-        )
-        parsed_failures = 0
-        with transaction.atomic() if dry_run else nullcontext():
-            for path in paths:
-                outcome = self._ingest(path, pipeline, report, source_name, target, encoding)
-                if outcome == "unreadable":
-                    unreadable += 1
-                elif outcome in ("unparsable", "failed"):
-                    parsed_failures += 1
-                progress.advance()
-            if dry_run:
-                transaction.set_rollback(True)
-        progress.finish()
-        if not dry_run:
-            report.analyze_if_bulk(self.stdout if verbosity >= 1 else None)
-        report.write(self.stdout, self.style, dry_run=dry_run, verbosity=verbosity)
+        stories = (self._story(path, report, source_name, target, encoding) for path in paths)
+        outcomes = pipeline.run(stories, total=len(paths), label="Ingesting", unit="files")
+        pipeline.write_report(self.style)
 
-        if unreadable:
-            raise CommandError(f"{unreadable} file(s) could not be read; see “Failed” above.")
-        if paths and parsed_failures == len(paths):
+        if self.unreadable:
+            raise CommandError(f"{self.unreadable} file(s) could not be read; see “Failed” above.")
+        if paths and outcomes["failed"] == len(paths):
             raise CommandError("No story could be ingested; see “Failed” above.")
         if not paths:
             raise CommandError("No story files found.")
@@ -94,24 +71,26 @@ class Command(BaseCommand):
                 unreadable += 1
         return paths, unreadable
 
-    def _ingest(self, path, pipeline, report, source_name, section, encoding):
+    def _story(self, path, report, source_name, section, encoding):
+        """The file's Story, or None when it is reported as failed (and counted when it cannot be read)."""
         try:
             if path.stat().st_size > wire.MAX_BYTES:
                 report.fail(str(path), f"larger than {wire.MAX_BYTES // (1024 * 1024)} MB; not a story")
-                return "unparsable"
+                return None
             data = path.read_bytes()
         except OSError as exc:
             report.fail(str(path), f"cannot be read ({exc.strerror or exc})")
-            return "unreadable"
+            self.unreadable += 1
+            return None
         text, warning = wire.decode(data, encoding)
         try:
             parsed = wire.parse(text)
         except wire.WireParseError as exc:
             report.fail(str(path), f"not a wire story: {exc}")
-            return "unparsable"
+            return None
         story = wire.to_story(
             parsed, source_name=source_name, section=section, label=f"{path.name} “{parsed.headline[:60]}”"
         )
         if warning:
             story.warn(warning)
-        return pipeline.process(story)
+        return story
