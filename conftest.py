@@ -24,6 +24,10 @@ def pytest_configure(config):
         AXES_ENABLED=False,
         # Plain http on loopback: the live server's middleware is built once, before any test's own settings.
         SECURE_SSL_REDIRECT=False,
+        # A test's transaction never commits: pages must go stale at once, and be rendered again in the
+        # request's own thread (a background thread has its own database connection, outside the transaction).
+        PAGE_CACHE_INVALIDATE_BEFORE_COMMIT=True,
+        PAGE_CACHE_BACKGROUND_REFRESH=False,
         # Pages render {% static %} without a collectstatic manifest.
         STORAGES={
             **settings.STORAGES,

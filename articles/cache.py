@@ -37,11 +37,13 @@ conditional requests with an ETag of the content.
 
 import datetime
 import hashlib
+import io
 import logging
 import re
 import secrets
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
 
 from django.conf import settings
@@ -459,6 +461,10 @@ class _LocalPages:
             while len(self._entries) > settings.PAGE_CACHE_LOCAL_ENTRIES:
                 self._entries.popitem(last=False)
 
+    def discard(self, key):
+        with self._lock:
+            self._entries.pop(key, None)
+
     def clear(self):
         with self._lock:
             self._entries.clear()
@@ -552,7 +558,9 @@ def _lookup(request, key, now, entry=None):
     state = state_of(entry)
     claimed = False
     if state == HARD or (state == SOFT and (claimed := _claim(key))):
-        return _Lookup(key, entry=entry, claimed=claimed)
+        if state == HARD or not settings.PAGE_CACHE_BACKGROUND_REFRESH:
+            return _Lookup(key, entry=entry, claimed=claimed)
+        _refresh_in_background(request, key, entry)  # and this reader, too, gets the previous copy
     parts = []
     for name, param in entry["fragments"]:
         if entry["esi"]:
@@ -563,6 +571,56 @@ def _lookup(request, key, now, entry=None):
             fragment = get_fragment(name, param, now)
         parts.append(fragment)
     return _Lookup(key, _respond(request, entry, parts, now, hit=True))
+
+
+_refresher = None
+_refresher_lock = threading.Lock()
+
+
+def _refresh_in_background(request, key, entry):
+    """Render a stale page again off the request path (this worker holds its render lock)."""
+    global _refresher
+    environ = {name: value for name, value in request.META.items() if name != "HTTP_COOKIE"}
+    environ["wsgi.input"] = io.BytesIO(b"")
+    with _refresher_lock:
+        if _refresher is None:  # made in the serving process, after gunicorn forks its workers
+            _refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-refresh")
+    _refresher.submit(_refresh, environ, key, entry)
+
+
+def _refresh(environ, key, entry):
+    from django.core.handlers.wsgi import WSGIRequest
+    from django.db import close_old_connections
+    from django.http import Http404
+    from django.urls import resolve
+
+    close_old_connections()
+    try:
+        request = WSGIRequest(environ)
+        request._page_cache_refresh = entry
+        request.resolver_match = match = resolve(request.path_info)
+        response = match.func(request, *match.args, **match.kwargs)
+        if response.status_code != 200:
+            _forget(key)  # it moved or is gone: the next reader gets the answer from the view itself
+    except Http404:
+        _forget(key)
+    except Exception:  # a background job: nobody else would ever hear of it
+        logger.exception("Rendering %s again in the background failed", environ.get("PATH_INFO"))
+        _forget(key)
+    finally:
+        cache.delete(f"lock:{key}")
+        close_old_connections()
+
+
+def _forget(key):
+    cache.delete(key)
+    _local_pages.discard(key)
+
+
+def wait_for_refreshes():
+    """Block until the background renders queued so far are done (tests)."""
+    if _refresher is not None:
+        _refresher.submit(lambda: None).result(timeout=30)
 
 
 def _esi_include(name, param):
@@ -679,6 +737,10 @@ def _render_uncached(view_func, request, args, kwargs):
 def _render_cached(view_func, request, args, kwargs):
     now = timezone.now()
     found = getattr(request, "_page_cache_lookup", None)  # looked up a moment ago by the middleware
+    if hasattr(request, "_page_cache_refresh"):  # a background render of a stale page (_refresh)
+        return _render_and_store(
+            view_func, request, args, kwargs, _page_key(request), now, request._page_cache_refresh
+        )
     if found is None:
         key = _page_key(request)
         entry = cache.get(key)

@@ -11,13 +11,14 @@ dependency keys the change touches, from what readers could see before and after
 - a story that stops being public (unpublished, deleted, embargoed again): its own key, *hard* — no page
   showing it is ever served again — and its listings, soft.
 
-Tokens change at once (so the transaction's own reads, and tests, see fresh pages) and again when the
-transaction commits, when the HTTP cache is purged too: a page rendered from the old rows in between is
-never kept.
+Tokens change (and the HTTP cache is purged) when the transaction commits; with
+`PAGE_CACHE_INVALIDATE_BEFORE_COMMIT` (the test configuration sets it: a test's transaction never commits)
+they also change at once, for reads inside the transaction.
 """
 
 import threading
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -54,14 +55,16 @@ _pending = threading.local()
 
 
 def changed(*, soft=(), hard=()):
-    """Make the pages that noted these keys stale: now, and again (with the HTTP cache) on commit."""
+    """Make the pages that noted these keys stale (and purge them in the HTTP cache) once the transaction
+    commits: before that, readers could only render the old rows again."""
     soft, hard = set(soft), set(hard)
     if not soft and not hard:
         return
     if transaction.get_autocommit():
         _send(soft, hard)  # already committed
         return
-    write_tokens(soft=soft, hard=hard)
+    if settings.PAGE_CACHE_INVALIDATE_BEFORE_COMMIT:
+        write_tokens(soft=soft, hard=hard)  # for reads inside this transaction (tests: theirs never commits)
     if not hasattr(_pending, "soft"):
         _pending.soft, _pending.hard = set(), set()
     _pending.soft |= soft

@@ -159,6 +159,11 @@ PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 200)
 # After an edit or a publication, one worker renders a page again while the others may serve the previous
 # copy for at most this many seconds (no reader queues behind a re-render). Takedowns never serve stale copies.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
+# That one worker renders the page in a background thread while it, too, answers with the previous copy
+# (off: the reader whose request found the page stale waits for the render). Takedowns always render at once.
+PAGE_CACHE_BACKGROUND_REFRESH = env_bool("PAGE_CACHE_BACKGROUND_REFRESH", default=True)
+# Pages go stale when a change commits. On: also at once, for reads inside the writing transaction (tests).
+PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = env_bool("PAGE_CACHE_INVALIDATE_BEFORE_COMMIT", default=False)
 # The HTTP cache in front (articles/httpcache.py, deploy/varnish/): the response header carrying each page's
 # dependency keys ("xkey" for Varnish, "Surrogate-Key" for Fastly-style CDNs, "Cache-Tag" for Cloudflare,
 # empty for none), where to send purges after each commit (Varnish URLs, comma-separated), and whether pages

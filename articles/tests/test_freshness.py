@@ -194,3 +194,66 @@ def test_varnish_assembles_the_shared_parts_with_esi(varnish, settings):
     assert httpcache.wait_for_purges()
 
     assert _until(lambda: b"New ferry route announced" in _get(url)[2])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_page_is_rendered_again_in_the_background_while_every_reader_gets_the_previous_copy(
+    client, settings, monkeypatch
+):
+    settings.PAGE_CACHE_BACKGROUND_REFRESH = True
+    settings.PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = False  # as in production: stale when the change commits
+    article = ArticleFactory(live=True, headline="Tram line opens")
+    url = article.get_absolute_url()
+    client.get(url)
+    renders = []
+    real = ArticleDetailView.get_context_data
+
+    def counting(self, **kwargs):
+        renders.append(threading.current_thread().name)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", counting)
+    article.headline = "Tram line opens to passengers"
+    article.save()  # autocommit: stale now
+
+    first = client.get(url)
+    page_cache.wait_for_refreshes()
+    second = client.get(url)
+
+    headline = b'class="article__headline">Tram line opens to passengers</h1>'
+    assert first["X-Page-Cache"] == "hit" and headline not in first.content  # nobody waited for the render
+    assert second["X-Page-Cache"] == "hit" and headline in second.content
+    assert len(renders) == 1 and renders[0].startswith("page-refresh")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_became_missing_is_not_served_from_a_background_render(client, settings):
+    settings.PAGE_CACHE_BACKGROUND_REFRESH = True
+    settings.PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = False
+    section = ArticleFactory(live=True).section
+    client.get(section.get_absolute_url())
+
+    section.is_active = False
+    section.save()  # soft: the section page is a 404 now
+    client.get(section.get_absolute_url())  # the previous copy, while the background render finds the 404
+    page_cache.wait_for_refreshes()
+
+    assert client.get(section.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_without_invalidation_before_commit_pages_change_when_the_transaction_commits(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = False
+    article = ArticleFactory(live=True, headline="Old headline")
+    key = f"article-{article.pk}"
+    page_cache.write_tokens(soft=[key])
+    before = page_cache.read_tokens([key])[key]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "New headline"
+        article.save()
+        during = page_cache.read_tokens([key])[key]
+
+    assert during == before  # nobody can read the new rows yet
+    assert page_cache.read_tokens([key])[key] != before
