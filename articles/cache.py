@@ -679,7 +679,7 @@ class ReaderPageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            key = _page_key(request)
+            key = request._page_cache_key = _page_key(request)
             if key in _local_pages:
                 found = _lookup(request, key, timezone.now())
                 if found.response is not None:
@@ -742,7 +742,7 @@ def _render_cached(view_func, request, args, kwargs):
             view_func, request, args, kwargs, _page_key(request), now, request._page_cache_refresh
         )
     if found is None:
-        key = _page_key(request)
+        key = getattr(request, "_page_cache_key", None) or _page_key(request)
         entry = cache.get(key)
         found = _lookup(request, key, now, entry)
         if found.response is not None:

@@ -154,8 +154,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
-# Pages each worker also keeps in memory (their dependency tokens are checked on every request).
-PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 200)
+# Pages each worker also keeps in memory (a few tens of kB each; whether they are still fresh is checked in Redis
+# on every request). Fewer than the pages readers are reading means fetching whole pages from Redis on most hits.
+PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 1000)
 # After an edit or a publication, one worker renders a page again while the others may serve the previous
 # copy for at most this many seconds (no reader queues behind a re-render). Takedowns never serve stale copies.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
