@@ -605,7 +605,7 @@ def _refresh(environ, key, entry):
     except Http404:
         _forget(key)
     except Exception:  # a background job: nobody else would ever hear of it
-        logger.exception("Rendering %s again in the background failed", environ.get("PATH_INFO"))
+        logger.exception("Rendering %s again in the background failed", environ["PATH_INFO"])
         _forget(key)
     finally:
         cache.delete(f"lock:{key}")
