@@ -67,8 +67,12 @@ logger = logging.getLogger("newsroom.cache")
 
 TOKEN = "token:"  # token:<dependency key>
 ALL = "all"  # every stored page and fragment depends on it: invalidate_all() for bulk writes
-SEQ = "seq"  # changes with every invalidation
-HARD_SEQ = "seq-hard"  # changes with every takedown
+COUNTER = "changes:counter"  # the number of the latest change (an atomic increment)
+EPOCH = "changes:epoch"  # made once with the counter: a counter that starts again is a new epoch
+CHANGE = "changes:"  # changes:<number> → the keys that change changed, kept CHANGE_LOG_SECONDS
+CHANGE_LOG_SECONDS = 600
+CHANGE_HISTORY = 512  # changes each worker remembers, to check entries it last found fresh a while ago
+HARD_SEQ = "seq-hard"  # a token that changes with every takedown
 SCHEDULE_KEY = "schedule:next"  # (the next moment a scheduled story or an embargo comes due,)
 SCHEDULE_LAST = "schedule:last"  # the moment up to which such stories have been handled
 SCHEDULE_RECHECK = 60  # seconds: the next moment is read from the database again at least this often
@@ -171,10 +175,89 @@ def write_tokens(*, soft=(), hard=()):
         return
     values = {TOKEN + key: _new_token(hard=False) for key in soft}
     values |= {TOKEN + key: _new_token(hard=True) for key in hard}
-    values[TOKEN + SEQ] = _new_token(hard=False)
     if hard:
         values[TOKEN + HARD_SEQ] = _new_token(hard=True)
+    number = _next_change_number()
     cache.set_many(values, timeout=None)
+    if number is not None:
+        # After the tokens: a worker that reads the record knows they are written.
+        cache.set(f"{CHANGE}{number}", tuple(sorted(soft | hard)), timeout=CHANGE_LOG_SECONDS)
+
+
+def _next_change_number():
+    try:
+        return cache.incr(COUNTER)
+    except ValueError:  # the first change (or the shared cache was flushed, or is away)
+        _start_epoch()
+        try:
+            return cache.incr(COUNTER)
+        except ValueError:
+            return None
+
+
+def _start_epoch():
+    cache.add(EPOCH, _new_token(hard=False), timeout=None)
+    cache.add(COUNTER, 0, timeout=None)
+
+
+# What this worker knows of the changes: every change up to `known` has been read (its keys are in `deltas`).
+_changes = {"epoch": None, "known": None, "deltas": OrderedDict()}
+_changes_lock = threading.Lock()
+
+
+def _sync(counter, epoch):
+    """Read the changes made since this worker last looked (one MGET), in order, as far as they are written."""
+    with _changes_lock:
+        state = _changes
+        if epoch != state["epoch"] or state["known"] is None or counter < state["known"]:
+            state.update(epoch=epoch, known=counter)
+            state["deltas"].clear()
+            clear_local_memory()  # nothing this worker holds can be vouched for in a new epoch
+            return
+        if counter == state["known"]:
+            return
+        numbers = range(state["known"] + 1, counter + 1)
+        if len(numbers) > CHANGE_HISTORY:
+            state["deltas"].clear()
+            numbers = numbers[-CHANGE_HISTORY:]
+        records = cache.get_many([f"{CHANGE}{number}" for number in numbers])
+        for number in numbers:
+            keys = records.get(f"{CHANGE}{number}")
+            if keys is None:
+                break  # not written yet: the next request reads it
+            state["deltas"][number] = frozenset(keys)
+            state["known"] = number
+        while len(state["deltas"]) > CHANGE_HISTORY:
+            state["deltas"].popitem(last=False)
+
+
+def _sync_now():
+    found = cache.get_many([COUNTER, EPOCH])
+    if found.get(COUNTER) is not None and found.get(EPOCH) is not None:
+        _sync(found[COUNTER], found[EPOCH])
+
+
+def _still_fresh(item):
+    """True when `item` was fresh as of a change this worker knows and no change since touched its keys."""
+    state = _changes
+    validated, known = item.get("validated"), state["known"]
+    if validated is None or item.get("epoch") != state["epoch"] or known is None:
+        return False
+    if validated >= known:
+        return True
+    deltas = state["deltas"]
+    if validated + 1 not in deltas:
+        return False  # further back than this worker remembers
+    keys = item.get("key_set")
+    if keys is None or any(not deltas[number].isdisjoint(keys) for number in range(validated + 1, known + 1)):
+        return False
+    item["validated"] = known
+    return True
+
+
+def _vouch(item):
+    """`item` was just found fresh against tokens read after every change this worker knows of."""
+    item["validated"], item["epoch"] = _changes["known"], _changes["epoch"]
 
 
 def invalidate_all():
@@ -393,8 +476,12 @@ def get_fragment(name, param, now, request=None):
         entry = cache.get(key)
     claimed = False
     if entry is not None:
-        current = read_tokens([SEQ, *(key for key, _token in entry["tokens"])])
-        state = FRESH if entry.get("validated") == current[SEQ] else _staleness(entry["tokens"], current)
+        state = FRESH
+        _sync_now()
+        if not _still_fresh(entry):
+            state = _staleness(entry["tokens"], read_tokens([key for key, _token in entry["tokens"]]))
+            if state == FRESH:
+                _vouch(entry)
         if entry["until"] <= now:
             state = max(state, SOFT)
         if state == FRESH or (state == SOFT and not (claimed := _claim(key))):
@@ -408,7 +495,7 @@ def get_fragment(name, param, now, request=None):
 
 
 def _build_fragment(name, param, now, key, request=None):
-    before = read_tokens([SEQ, HARD_SEQ]) if key else None
+    before = _before_render() if key else None
     html, keys = FRAGMENTS[name](param, request)
     until = http_until = min(local_midnight(now), now + _lifetime())
     if _changes_with_schedule(keys):
@@ -500,7 +587,7 @@ def _page_key(request):
     # parameters in name order are the same key for the same page, whichever way round they came.
     query = urlencode([(name, value) for name in sorted(request.GET) for value in request.GET.getlist(name)])
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{int(wants_esi(request))}"
-    return f"page:{hashlib.sha1(address.encode()).hexdigest()}"
+    return f"page:v2:{hashlib.sha1(address.encode()).hexdigest()}"
 
 
 def _claim(key):
@@ -523,17 +610,16 @@ def _lookup(request, key, now, entry=None):
     """
     if entry is None:
         entry = _local_pages.get(key)
-    found = cache.get_many([TOKEN + SEQ, SCHEDULE_KEY])
-    seq = found.get(TOKEN + SEQ)
-    if seq is None:
+    found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
+    if found.get(COUNTER) is None or found.get(EPOCH) is None:
         # First use, a flushed cache, or the shared cache is away.
-        cache.add(TOKEN + SEQ, _new_token(hard=False), timeout=None)
-        seq = cache.get(TOKEN + SEQ)
-        if seq is None:
+        _start_epoch()
+        found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
+        if found.get(COUNTER) is None or found.get(EPOCH) is None:
             return _Lookup(key, available=False)
     if _schedule(now, found.get(SCHEDULE_KEY)):
-        found = cache.get_many([TOKEN + SEQ, SCHEDULE_KEY])
-        seq = found.get(TOKEN + SEQ)
+        found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
+    _sync(found[COUNTER], found[EPOCH])
     request._cache_next_change = (found.get(SCHEDULE_KEY) or (None,))[0]
     if entry is None:
         return _Lookup(key)
@@ -543,16 +629,17 @@ def _lookup(request, key, now, entry=None):
             fragment_key = f"fragment:{name}:{param}"
             fragments[name, param] = _local_fragments.get(fragment_key) or cache.get(fragment_key)
     checked = [entry, *(fragment for fragment in fragments.values() if fragment is not None)]
-    current = None
-    if any(item.get("validated") != seq for item in checked):
-        current = read_tokens({SEQ, *(k for item in checked for k, _t in item["tokens"])})
-        seq = current[SEQ]
-        for item in checked:
-            if _staleness(item["tokens"], current) == FRESH:
-                item["validated"] = seq  # nothing changed for it up to this sequence
+    # Only entries that a change this worker has not checked them against may have touched: their tokens.
+    states = {id(item): FRESH for item in checked}
+    unsure = [item for item in checked if not _still_fresh(item)]
+    current = read_tokens({k for item in unsure for k, _t in item["tokens"]}) if unsure else {}
+    for item in unsure:
+        states[id(item)] = _staleness(item["tokens"], current)
+        if states[id(item)] == FRESH:
+            _vouch(item)
 
     def state_of(item):
-        state = FRESH if item.get("validated") == seq else _staleness(item["tokens"], current)
+        state = states[id(item)]
         return max(state, SOFT) if item["until"] <= now else state
 
     state = state_of(entry)
@@ -759,7 +846,7 @@ def _render_cached(view_func, request, args, kwargs):
 
 
 def _render_and_store(view_func, request, args, kwargs, key, now, found_entry):
-    before = read_tokens([SEQ, HARD_SEQ])
+    before = _before_render()
     # Markers only while the view renders its own page: an error page rendered later gets the fragments.
     request._cache_markers = True
     try:
@@ -815,17 +902,25 @@ def _http_until(request, now):
     return until
 
 
+def _before_render():
+    """What a render is checked against when it is stored: the latest change's number, the takedowns' token."""
+    found = cache.get_many([COUNTER, TOKEN + HARD_SEQ])
+    return {COUNTER: found.get(COUNTER), HARD_SEQ: found.get(TOKEN + HARD_SEQ)}
+
+
 def _store(key, entry, keys, before, now):
     """Store `entry` with the tokens its keys have now, unless a takedown landed while it rendered."""
     keys = (ALL, *keys)
-    current = _ensure_tokens(read_tokens([*keys, SEQ, HARD_SEQ]), keys)
+    current = _ensure_tokens(read_tokens([*keys, HARD_SEQ]), keys)
+    counter = cache.get(COUNTER)
     if current[HARD_SEQ] != before[HARD_SEQ]:
         return False  # this copy may show a story taken down meanwhile: never keep it
-    if current[SEQ] != before[SEQ]:
+    if counter != before[COUNTER]:
         entry["until"] = entry["http_until"] = now  # a change landed meanwhile: stale at once (served briefly)
     else:
-        entry["validated"] = current[SEQ]  # fresh as of this sequence (see _lookup)
+        _vouch(entry)  # fresh as of every change this worker knows of (see _lookup)
     entry["tokens"] = tuple((k, current[k]) for k in keys)
+    entry["key_set"] = frozenset(keys)
     timeout = max(1, int((entry["until"] - now).total_seconds()) + settings.PAGE_CACHE_STALE_SECONDS)
     cache.set(key, entry, timeout=timeout)
     return True

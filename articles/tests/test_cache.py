@@ -490,3 +490,34 @@ def test_an_invalidation_from_another_process_makes_pages_in_worker_memory_stale
     page_cache.invalidate_all()  # as another worker's bulk write would
 
     assert "Changed elsewhere" in html(get(client, "/"))
+
+
+def test_a_hit_reads_a_pages_tokens_only_after_a_change_that_touched_its_keys(client, monkeypatch):
+    article = ArticleFactory(live=True, headline="Harbour ferry resumes")
+    url = article.get_absolute_url()
+    get(client, url)
+    get(client, url)
+    token_reads = []
+    real = page_cache.read_tokens
+    monkeypatch.setattr(page_cache, "read_tokens", lambda keys: token_reads.append(set(keys)) or real(keys))
+
+    page_cache.write_tokens(soft={"article-999999"})  # another story changed
+    unrelated = get(client, url)
+    reads_after_unrelated = len(token_reads)
+    page_cache.write_tokens(soft={f"article-{article.pk}"})  # this one did
+    related = get(client, url)
+
+    assert unrelated["X-Page-Cache"] == "hit"
+    assert reads_after_unrelated == 0  # the change log said it touched nothing on this page
+    assert related["X-Page-Cache"] == "miss"  # its keys were checked, found stale and the page rendered again
+    assert any(f"article-{article.pk}" in keys for keys in token_reads)
+
+
+def test_a_flushed_shared_cache_starts_a_new_epoch_and_nothing_held_in_memory_is_trusted(client):
+    article = ArticleFactory(live=True, headline="Original")
+    get(client, "/")
+    Article.objects.filter(pk=article.pk).update(headline="Changed while Redis restarted")  # no signals
+
+    cache.clear()  # Redis flushed or restarted empty: no counter, no change log, no tokens
+
+    assert "Changed while Redis restarted" in html(get(client, "/"))
