@@ -602,9 +602,10 @@ class _Lookup:
         self.key, self.response, self.entry, self.claimed, self.available = key, response, entry, claimed, available
 
 
-def _lookup(request, key, now, entry=None):
+def _lookup(request, key, now, entry=None, *, shared=False):
     """Serve the stored page when it is fresh, or stale while another worker renders it; else say render.
 
+    `shared`: `entry` was just read from the shared cache (not this worker's memory).
     A hit costs one small round trip: the change sequence (and the clock). Only when the sequence moved since
     this worker last checked an entry are the entry's (and its fragments') key tokens read, in one more.
     """
@@ -643,6 +644,14 @@ def _lookup(request, key, now, entry=None):
         return max(state, SOFT) if item["until"] <= now else state
 
     state = state_of(entry)
+    if state != FRESH and not shared:
+        # Another worker may have rendered it again already: take its copy rather than render it twice.
+        newer = cache.get(key)
+        if newer is not None and newer["id"] != entry["id"]:
+            found = _lookup(request, key, now, newer, shared=True)
+            if found.response is not None:
+                _local_pages.put(key, newer)
+            return found
     claimed = False
     if state == HARD or (state == SOFT and (claimed := _claim(key))):
         if state == HARD or not settings.PAGE_CACHE_BACKGROUND_REFRESH:
@@ -831,7 +840,7 @@ def _render_cached(view_func, request, args, kwargs):
     if found is None:
         key = getattr(request, "_page_cache_key", None) or _page_key(request)
         entry = cache.get(key)
-        found = _lookup(request, key, now, entry)
+        found = _lookup(request, key, now, entry, shared=True)
         if found.response is not None:
             if entry is not None:
                 _local_pages.put(key, entry)

@@ -521,3 +521,28 @@ def test_a_flushed_shared_cache_starts_a_new_epoch_and_nothing_held_in_memory_is
     cache.clear()  # Redis flushed or restarted empty: no counter, no change log, no tokens
 
     assert "Changed while Redis restarted" in html(get(client, "/"))
+
+
+def test_a_worker_holding_a_stale_copy_takes_the_one_another_worker_already_rendered(client, monkeypatch):
+    from articles.views import ArticleDetailView
+
+    article = ArticleFactory(live=True, headline="Bridge reopens")
+    url = article.get_absolute_url()
+    key = page_cache._page_key(get(client, url).wsgi_request)
+    old_copy = page_cache._local_pages.get(key)
+    article.headline = "Bridge reopens to traffic"
+    article.save()
+    page_cache.clear_local_memory()
+    get(client, url)  # another worker renders it again and stores it in the shared cache
+    page_cache._local_pages.put(key, old_copy)  # this worker still holds the old copy
+    renders = []
+    real = ArticleDetailView.get_context_data
+    monkeypatch.setattr(
+        ArticleDetailView, "get_context_data", lambda self, **kw: renders.append(1) or real(self, **kw)
+    )
+
+    response = get(client, url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert b"Bridge reopens to traffic</h1>" in response.content
+    assert renders == []
