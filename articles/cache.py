@@ -762,23 +762,38 @@ def _esi_include(name, param):
 
 def _respond(request, entry, fragments, now, *, hit):
     """The page: its body with the fragments in their places, its validators and its headers."""
-    chunks = entry["chunks"]
-    body = chunks[0] if not fragments else b"".join(_interleave(chunks, [f["html"] for f in fragments]))
+    ids = tuple(fragment["id"] for fragment in fragments)
+    assembled = entry.get("assembled")
+    if assembled is None or assembled[0] != ids:
+        # Once per combination of the page and its fragments' current copies, not on every hit.
+        chunks = entry["chunks"]
+        body = chunks[0] if not fragments else b"".join(_interleave(chunks, [f["html"] for f in fragments]))
+        keys = set(entry["keys"])
+        if not entry["esi"]:
+            for fragment in fragments:
+                keys.update(fragment["keys"])
+        last_modified = max([entry["last_modified"], *(f["last_modified"] for f in fragments)])
+        until = min([entry["http_until"], *(f["http_until"] for f in fragments if "http_until" in f)])
+        from . import httpcache
+
+        assembled = entry["assembled"] = (
+            ids, body, '"{}"'.format("-".join([entry["id"], *ids])), last_modified, http_date(last_modified),
+            until, httpcache.key_header_value(keys),
+        )  # fmt: skip
+    _ids, body, etag, last_modified, last_modified_text, until, key_header = assembled
     response = HttpResponse(body, content_type=entry["content_type"])
     for header, value in entry["headers"].items():
         response[header] = value
     response["Content-Length"] = str(len(body))  # CommonMiddleware's job, which a hit skips
     response["X-Page-Cache"] = "hit" if hit else "miss"
-    etag = '"{}"'.format("-".join([entry["id"], *(f["id"] for f in fragments)]))
-    last_modified = max([entry["last_modified"], *(f["last_modified"] for f in fragments)])
-    until = min([entry["http_until"], *(f["http_until"] for f in fragments if "http_until" in f)])
-    keys = set(entry["keys"])
-    if not entry["esi"]:
-        for fragment in fragments:
-            keys.update(fragment["keys"])
-    else:
+    if entry["esi"]:
         response["Surrogate-Control"] = 'content="ESI/1.0"'
-    return _finish(request, response, etag, last_modified, until, now, keys)
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified_text
+    _public_headers(response, (until - now).total_seconds())
+    if key_header:
+        response[key_header[0]] = key_header[1]
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
 
 def _interleave(chunks, fragments):

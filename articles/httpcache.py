@@ -26,11 +26,18 @@ PURGE_TIMEOUT = 2  # seconds per request
 PURGE_BATCH = 200  # keys per request: headers stay well under proxies' limits
 
 
-def add_key_header(response, keys):
+def key_header_value(keys):
+    """(header name, value) carrying these dependency keys, or None when no header is configured."""
     header = settings.HTTP_CACHE_TAG_HEADER
     if not header:
-        return
-    response[header] = SEPARATORS.get(header.lower(), " ").join(sorted({"all", *keys}))
+        return None
+    return header, SEPARATORS.get(header.lower(), " ").join(sorted({"all", *keys}))
+
+
+def add_key_header(response, keys):
+    found = key_header_value(keys)
+    if found:
+        response[found[0]] = found[1]
 
 
 def purge(*, soft=(), hard=()):
