@@ -208,6 +208,8 @@ _changes_lock = threading.Lock()
 
 def _sync(counter, epoch):
     """Read the changes made since this worker last looked (one MGET), in order, as far as they are written."""
+    if counter == _changes["known"] and epoch == _changes["epoch"]:
+        return  # nothing new: most hits
     with _changes_lock:
         state = _changes
         if epoch != state["epoch"] or state["known"] is None or counter < state["known"]:
@@ -655,13 +657,14 @@ def _lookup(request, key, now, entry=None, *, shared=False):
             fragments[name, param] = _local_fragments.get(fragment_key) or cache.get(fragment_key)
     checked = [entry, *(fragment for fragment in fragments.values() if fragment is not None)]
     # Only entries that a change this worker has not checked them against may have touched: their tokens.
-    states = {id(item): FRESH for item in checked}
+    states = dict.fromkeys(map(id, checked), FRESH)
     unsure = [item for item in checked if not _still_fresh(item)]
-    current = read_tokens({k for item in unsure for k, _t in item["tokens"]}) if unsure else {}
-    for item in unsure:
-        states[id(item)] = _staleness(item["tokens"], current)
-        if states[id(item)] == FRESH:
-            _vouch(item)
+    if unsure:
+        current = read_tokens({k for item in unsure for k, _t in item["tokens"]})
+        for item in unsure:
+            states[id(item)] = _staleness(item["tokens"], current)
+            if states[id(item)] == FRESH:
+                _vouch(item)
 
     def state_of(item):
         state = states[id(item)]
@@ -689,6 +692,8 @@ def _lookup(request, key, now, entry=None, *, shared=False):
         fragment = fragments[name, param]
         if fragment is None or state_of(fragment) != FRESH:
             fragment = get_fragment(name, param, now, synced=True)
+        else:
+            _local_fragments[f"fragment:{name}:{param}"] = fragment  # read from Redis once, not on every hit
         parts.append(fragment)
     return _Lookup(key, _respond(request, entry, parts, now, hit=True))
 

@@ -546,3 +546,19 @@ def test_a_worker_holding_a_stale_copy_takes_the_one_another_worker_already_rend
     assert response["X-Page-Cache"] == "hit"
     assert b"Bridge reopens to traffic</h1>" in response.content
     assert renders == []
+
+
+def test_a_worker_keeps_the_shared_fragments_it_read_in_memory(client, monkeypatch):
+    article = ArticleFactory(live=True)
+    url = article.get_absolute_url()
+    get(client, url)
+    page_cache.clear_local_memory()  # another worker rendered the page and its fragments
+    get(client, url)
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: reads.append(key) or real_get(key, *a, **kw))
+
+    response = get(client, url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert not [key for key in reads if key.startswith("fragment:")]
