@@ -479,7 +479,7 @@ def test_pages_held_in_worker_memory_are_bounded(client, settings):
     for url in ["/", "/latest/", section.get_absolute_url()]:
         get(client, url)
 
-    assert len(page_cache._local_pages._entries) == 2
+    assert len(page_cache._local_pages) == 2
 
 
 def test_an_invalidation_from_another_process_makes_pages_in_worker_memory_stale(client):
