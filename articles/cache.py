@@ -50,6 +50,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import close_old_connections, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -508,8 +509,6 @@ def _fragment_state(entry, now):
 
 
 def _refresh_fragment(name, param, key):
-    from django.db import close_old_connections
-
     close_old_connections()
     try:
         _build_fragment(name, param, timezone.now(), key)
@@ -517,7 +516,7 @@ def _refresh_fragment(name, param, key):
         logger.exception("Rendering the %s fragment again in the background failed", name)
     finally:
         cache.delete(f"lock:{key}")
-        close_old_connections()
+        connections.close_all()  # this thread's own: renders are rare, an idle connection would hold a slot
 
 
 def _build_fragment(name, param, now, key, request=None):
@@ -723,7 +722,6 @@ def _submit(job, *args):
 
 def _refresh(environ, key, entry):
     from django.core.handlers.wsgi import WSGIRequest
-    from django.db import close_old_connections
     from django.http import Http404
     from django.urls import resolve
 
@@ -742,7 +740,7 @@ def _refresh(environ, key, entry):
         _forget(key)
     finally:
         cache.delete(f"lock:{key}")
-        close_old_connections()
+        connections.close_all()  # this thread's own: renders are rare, an idle connection would hold a slot
 
 
 def _forget(key):

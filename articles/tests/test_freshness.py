@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from articles import cache as page_cache
 from articles import httpcache
@@ -80,7 +81,10 @@ def test_concurrent_readers_of_a_stale_page_render_it_once(client, monkeypatch):
 
     def reader():
         barrier.wait()
-        responses.append(client.__class__().get(url))
+        try:
+            responses.append(client.__class__().get(url))
+        finally:
+            connections.close_all()  # this thread's own, so the test database can be dropped
 
     threads = [threading.Thread(target=reader) for _ in range(6)]
     for thread in threads:
