@@ -409,7 +409,8 @@ def local_midnight(now, *, days=1):
     return timezone.make_aware(datetime.datetime.combine(local_day, datetime.time.min))
 
 
-def _render_masthead(current, request=None):
+def render_masthead(current, request=None, *, search_query=""):
+    """The masthead's HTML and dependency keys (a shared fragment; with a search query, the search page's own)."""
     from .views import active_sections, navigation_sections
 
     # The page being rendered may have read the navigation already (the home page's section blocks do).
@@ -421,6 +422,7 @@ def _render_masthead(current, request=None):
             "today": timezone.localdate(),
             "nav_sections": sections,
             "current": current,
+            "search_query": search_query,
         },
     )
     return html, {"frag-nav", *(f"section-{section.pk}" for section in sections)}
@@ -441,14 +443,17 @@ def _render_latest(_param, _request=None):
     return html, {"frag-latest", *(f"article-{article.pk}" for article in newest)}
 
 
-FRAGMENTS = {"masthead": _render_masthead, "latest": _render_latest}
+FRAGMENTS = {"masthead": render_masthead, "latest": _render_latest}
 
 
 def fragment_param(name, request):
     """The one thing a fragment varies by: the masthead marks the page it is on, when that is in the nav."""
-    if name == "masthead" and (request.path == "/" or re.fullmatch(r"/section/[-\w]+/", request.path)):
-        return request.path
-    return ""
+    return request.path if name == "masthead" and _in_navigation(request.path) else ""
+
+
+def _in_navigation(path):
+    """The pages the navigation marks as current: home and the sections."""
+    return path == "/" or re.fullmatch(r"/section/[-\w]+/", path) is not None
 
 
 def fragment_slot(request, name):
@@ -1028,7 +1033,7 @@ def fragment_view(request, name):
     if name not in FRAGMENTS or request.method not in ("GET", "HEAD"):
         raise Http404("No such fragment.")
     param = request.GET.get("current", "")
-    if param and not (param == "/" or re.fullmatch(r"/section/[-\w]+/", param)):
+    if param and not _in_navigation(param):
         raise Http404("No such fragment.")
     now = timezone.now()
     fragment = get_fragment(name, param, now)

@@ -1,16 +1,14 @@
 import functools
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..cache import depends_on, expires_at, fragment_slot, local_midnight
+from ..cache import depends_on, expires_at, fragment_slot, local_midnight, render_masthead
 from ..models import join_names
-from ..views import active_sections
 
 register = template.Library()
 
@@ -103,17 +101,10 @@ def masthead(context):
     match = getattr(request, "resolver_match", None)
     if match is None or match.view_name != "articles:search":
         return fragment_slot(request, "masthead")
-    depends_on(request, "frag-nav")
+    html, keys = render_masthead("", request, search_query=request.GET.get("q", "")[:200])
+    depends_on(request, *keys)
     expires_at(request, local_midnight(timezone.now()))
-    return render_to_string(
-        "includes/masthead.html",
-        {
-            "NEWSROOM_NAME": context.get("NEWSROOM_NAME"),
-            "today": timezone.localdate(),
-            "nav_sections": active_sections(request),
-            "search_query": request.GET.get("q", "")[:200],
-        },
-    )
+    return mark_safe(html)  # a rendered template
 
 
 @register.filter
