@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import converters, feeds, sitemaps, views
 from .cache import fragment_view, reader_page
+from .pagination import PARAMS as LISTING_PARAMS
 
 register_converter(converters.FourDigitYearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "mm")
@@ -15,11 +16,11 @@ SEARCH_PARAMS = ("q", "section", "from", "to", "page")
 
 urlpatterns = [
     path("", reader_page(views.HomeView.as_view()), name="home"),
-    path("latest/", reader_page(views.LatestView.as_view()), name="latest"),
-    path("section/<slug:slug>/", reader_page(views.SectionView.as_view()), name="section"),
+    path("latest/", reader_page(views.LatestView.as_view(), params=LISTING_PARAMS), name="latest"),
+    path("section/<slug:slug>/", reader_page(views.SectionView.as_view(), params=LISTING_PARAMS), name="section"),
     path("authors/", reader_page(views.AuthorListView.as_view()), name="authors"),
-    path("author/<slug:slug>/", reader_page(views.AuthorView.as_view()), name="author"),
-    path("tag/<slug:slug>/", reader_page(views.TagView.as_view()), name="tag"),
+    path("author/<slug:slug>/", reader_page(views.AuthorView.as_view(), params=LISTING_PARAMS), name="author"),
+    path("tag/<slug:slug>/", reader_page(views.TagView.as_view(), params=LISTING_PARAMS), name="tag"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
     path(
         "<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/", reader_page(views.ArticleDetailView.as_view()), name="detail"

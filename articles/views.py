@@ -29,6 +29,7 @@ from django.views.generic import (
 from . import search
 from .cache import CountCachingPaginator, cached_value, depends_on, depends_on_articles
 from .models import Article, ArticleAuthor, Author, Correction, Section, Tag, TaggedArticle
+from .pagination import KeysetPaginationMixin
 
 HOME_SECTION_BLOCK_SIZE = 4
 HOME_LATEST_SIZE = 8
@@ -83,7 +84,7 @@ class ArticleListing(StrictPaginationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.empty_is_missing and not context["paginator"].count:
+        if self.empty_is_missing and not context["articles"]:  # page 1 (any other empty page is already a 404)
             raise Http404(_("Nothing published here."))
         context.setdefault("heading", self.heading)
         depends_on(self.request, *self.listing_keys())
@@ -185,16 +186,14 @@ def section_blocks(published, sections, *, exclude=None):
     return blocks
 
 
-class LatestView(ArticleListView):
-    deferred_join = True
+class LatestView(KeysetPaginationMixin, ArticleListView):
     heading = _("Latest")
 
     def listing_keys(self):
         return ["list-latest"]
 
 
-class SectionView(ArticleListView):
-    deferred_join = True
+class SectionView(KeysetPaginationMixin, ArticleListView):
     template_name = "articles/section.html"
 
     def get_queryset(self):
@@ -208,8 +207,7 @@ class SectionView(ArticleListView):
         return [f"list-section-{self.section.pk}", f"section-{self.section.pk}"]
 
 
-class TagView(ArticleListView):
-    deferred_join = True
+class TagView(KeysetPaginationMixin, ArticleListView):
     empty_is_missing = True  # a tag used only by drafts or embargoed stories must not show its name
     template_name = "articles/tag.html"
 
@@ -224,8 +222,7 @@ class TagView(ArticleListView):
         return [f"list-tag-{self.tag.pk}", f"tag-{self.tag.pk}"]
 
 
-class AuthorView(ArticleListView):
-    deferred_join = True
+class AuthorView(KeysetPaginationMixin, ArticleListView):
     empty_is_missing = True
     template_name = "articles/author.html"
 

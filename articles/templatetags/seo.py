@@ -25,8 +25,8 @@ def author_head(context, author):
     request = context.get("request")
     page = context.get("page_obj")
     url = seo.absolute_url(author.get_absolute_url(), request)
-    if page is not None and page.number > 1:
-        url += f"?page={page.number}"
+    if page is not None:  # a page of the author's listing (articles/pagination.py): its own address
+        url += page.query
     return {
         "canonical": url,
         "social": [
