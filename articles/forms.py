@@ -8,9 +8,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from desk.checks import authors_in_post, prepublish_warnings
+
 from .models import Article
 from .revisions import changes_since, differences_from_stored
-from .services import EDITOR_ONLY_FIELDS, WRITER_STATUSES, TransitionError, can_publish, next_state
+from .services import EDITOR_ONLY_FIELDS, WRITER_STATUSES, Action, TransitionError, can_publish, next_state
 from .templatetags.newsroom import newsroom_time
 
 
@@ -52,7 +54,12 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=gettext_lazy("Optional: what you changed and why. Kept with this revision."),
     )
 
-    WORKFLOW_FIELDS = ("loaded_version", "significant_update", "revision_comment")
+    publish_anyway = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Publish anyway: I have read the warnings above"),
+    )
+
+    WORKFLOW_FIELDS = ("loaded_version", "significant_update", "revision_comment", "publish_anyway")
 
     user = None
     action = None
@@ -70,6 +77,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        # Pre-publish checklist (desk/checks.py) of the Publish or Schedule being attempted.
+        self.prepublish_warnings = []
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         if "status" in self.fields and not self.is_editor:
@@ -95,6 +104,8 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self._check_version(cleaned)
         self._apply_workflow(cleaned)
+        if self.action in (Action.PUBLISH, Action.SCHEDULE) and not self.errors:
+            self._check_before_publishing(cleaned)
         return cleaned
 
     def save(self, commit=True):
@@ -163,6 +174,26 @@ class ArticleAdminForm(forms.ModelForm):
             % {"who": self.conflict.who, "when": newsroom_time(stored.modified_at)},
             code="conflict",
         )
+
+    def _check_before_publishing(self, cleaned):
+        def value(name):
+            return cleaned[name] if name in self.fields else getattr(self.instance, name)
+
+        self.prepublish_warnings = prepublish_warnings(
+            headline=value("headline"),
+            dek=value("dek"),
+            body=value("body"),
+            lead_image=value("lead_image"),
+            author_count=authors_in_post(self.data),
+            seo_title=value("seo_title"),
+            seo_description=value("seo_description"),
+        )
+        if self.prepublish_warnings and not cleaned.get("publish_anyway"):
+            raise forms.ValidationError(
+                _("Not published yet — check before publishing: %(warnings)s Tick “Publish anyway” to go ahead.")
+                % {"warnings": " ".join(self.prepublish_warnings)},
+                code="prepublish",
+            )
 
     def _apply_workflow(self, cleaned):
         has_time = "published_at" in self.fields

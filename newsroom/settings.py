@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     # Local
     "articles",
     "ingest",
+    "desk",
 ]
 
 MIDDLEWARE = [

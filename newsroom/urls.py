@@ -13,6 +13,8 @@ urlpatterns = [
     # HealthCheckMiddleware answers these first; the routes keep reverse("healthz") and the URL map honest.
     path("healthz", health.healthz, name="healthz"),
     path("healthz/", health.healthz),
+    # The writing desk's small endpoints (heartbeat of the article screen) live under the admin's path.
+    path(f"{settings.ADMIN_URL}desk/", include("desk.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
 ]

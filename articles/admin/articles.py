@@ -4,6 +4,7 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import Count, Prefetch, Q
@@ -11,11 +12,15 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
+
+from desk import checks as desk_checks
+from desk import presence
 
 from .. import search as search_index
 from ..forms import ArticleAdminForm
@@ -32,7 +37,7 @@ from ..services import (
     transition,
     transition_message,
 )
-from ..templatetags.newsroom import newsroom_time
+from ..templatetags.newsroom import newsroom_time, utc_offset
 from .widgets import SafeAutocompleteMixin
 
 # A revision holds the whole story: the article row (section, lead image, status, times) and the rows
@@ -153,21 +158,30 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
     history_latest_first = True
+    # The writing desk's layout (templates/admin/articles/article/change_form.html): the story first, full
+    # width; "desk-side" fieldsets go to the side panel beside the publishing actions; rarely used fields are
+    # folded. get_fieldsets() below adds to the first, the Publishing and the History fieldsets by position.
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "section", "body"]}),
-        (gettext_lazy("Byline and place"), {"fields": ["byline_override", "dateline", "tags"]}),
+        (None, {"fields": ["headline", "dek", "body"], "classes": ["desk-writing"]}),
+        (gettext_lazy("Section, place and tags"), {"fields": ["section", "dateline", "tags"]}),
         (gettext_lazy("Lead image"), {"fields": ["lead_image", "lead_image_caption"]}),
         (
             gettext_lazy("Publishing"),
-            {"fields": ["status", "published_at", "updated_at", "embargo_until", "is_featured", "priority"]},
+            {
+                "fields": ["status", "published_at", "updated_at", "embargo_until", "is_featured", "priority"],
+                "classes": ["desk-side"],
+            },
         ),
         (
             gettext_lazy("Search and sharing"),
             {"fields": ["seo_title", "seo_description", "canonical_url"], "classes": ["collapse"]},
         ),
         (
-            gettext_lazy("Source"),
-            {"fields": ["source", "source_name", "original_url", "external_id"], "classes": ["collapse"]},
+            gettext_lazy("Address, byline override and source"),
+            {
+                "fields": ["slug", "byline_override", "source", "source_name", "original_url", "external_id"],
+                "classes": ["collapse"],
+            },
         ),
     ]
 
@@ -234,7 +248,8 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
         fieldsets[0][1]["fields"].append("loaded_version")
         if obj is not None and can_publish(request.user):
             fieldsets[3][1]["fields"].append("significant_update")
-        fieldsets.append((_("History"), {"fields": ["revision_comment", "last_saved"]}))
+        # The last save is shown beside the state (render_change_form); the note goes with the next save.
+        fieldsets.append((_("History"), {"fields": ["revision_comment"], "classes": ["desk-side"]}))
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -256,13 +271,18 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
 
     @admin.display(description=gettext_lazy("Last saved"))
     def last_saved(self, obj):
+        """“Saved 2 minutes ago by Leyla Mammadova”, then the exact newsroom time and the version."""
         if obj is None or obj.pk is None:
             return "—"
-        who = obj.modified_by.get_username() if obj.modified_by else _("unknown")
-        return _("Version %(version)s, by %(who)s at %(when)s") % {
-            "version": obj.version,
+        if obj.modified_by:
+            who = obj.modified_by.get_full_name() or obj.modified_by.get_username()
+        else:
+            who = _("an import or a command")
+        return _("Saved %(ago)s by %(who)s · %(when)s · version %(version)s") % {
+            "ago": naturaltime(obj.modified_at),
             "who": who,
             "when": newsroom_time(obj.modified_at),
+            "version": obj.version,
         }
 
     def changelist_view(self, request, extra_context=None):
@@ -306,32 +326,54 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         editable = add or (obj is not None and self.has_change_permission(request, obj))
+        saved = obj is not None and obj.pk
+        buttons = self.workflow_buttons(request, obj) if editable else []
         context.update(
-            preview_url=request.build_absolute_uri(obj.get_preview_url()) if obj is not None and obj.pk else None,
-            article_state=state_label(obj) if obj is not None and obj.pk else None,
-            workflow_buttons=self.workflow_buttons(request, obj) if editable else [],
+            preview_url=request.build_absolute_uri(obj.get_preview_url()) if saved else None,
+            article_state=state_label(obj) if saved else None,
+            workflow_buttons=buttons,
+            # The one action this person most likely wants next; None means "Update" (save and stay).
+            primary_button=next((button for button in buttons if button["primary"]), None),
             conflict=getattr(form, "conflict", None),
+            prepublish_warnings=form.prepublish_warnings,
+            checklist=desk_checks.article_warnings(obj) if saved and editable and can_publish(request.user) else None,
+            being_edited_by=[
+                {"name": e["name"], "since": presence.short_time(e["since"])}
+                for e in (presence.editors(obj.pk, exclude=request.user) if saved and editable else [])
+            ],
+            last_saved=self.last_saved(obj) if saved else None,
+            newsroom_offset=utc_offset(timezone.localtime()),
+            presence_url=reverse("desk:presence", args=[obj.pk]) if saved and editable else None,
+            autosave_key=f"{obj.pk if saved else 'new'}:{request.user.pk}",
+            show_save_and_add_another=False,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_buttons(self, request, obj):
         status = obj.status if obj is not None else Article.Status.DRAFT
+        editor = can_publish(request.user)
         buttons = []
         if status in (Article.Status.DRAFT, Article.Status.UNPUBLISHED):
-            buttons.append(("_submit_review", Action.SUBMIT.label))
-        if can_publish(request.user):
+            buttons.append(("_submit_review", Action.SUBMIT.label, not editor))
+        if editor:
+            future = obj is not None and obj.published_at is not None and obj.published_at > timezone.now()
+            out = status != Article.Status.PUBLISHED
             if obj is None or not obj.is_live:
-                buttons.append(("_publish_now", Action.PUBLISH.label))
-            buttons.append(("_schedule", Action.SCHEDULE.label))
+                buttons.append(("_publish_now", Action.PUBLISH.label, out and not future))
+            buttons.append(("_schedule", Action.SCHEDULE.label, out and future))
             if status == Article.Status.PUBLISHED:
-                buttons.append(("_unpublish", Action.UNPUBLISH.label))
-        return [{"name": name, "label": label} for name, label in buttons]
+                buttons.append(("_unpublish", Action.UNPUBLISH.label, False))
+        return [{"name": name, "label": label, "primary": primary} for name, label, primary in buttons]
 
     def save_model(self, request, obj, form, change):
         obj.save(expected_version=form.expected_version)
         request._article_revision_note = [
             str(action.label) if (action := workflow_action(request)) else "",
             form.cleaned_data.get("revision_comment", "").strip(),
+            # Pre-publish warnings the editor chose to publish over (desk/checks.py).
+            _("Published despite warnings: %(warnings)s") % {"warnings": " ".join(form.prepublish_warnings)}
+            if form.prepublish_warnings
+            else "",
         ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -239,7 +239,7 @@ def test_change_form_shows_state_preview_and_last_save(editor):
 
     assert "Scheduled for" in html
     assert tree.xpath('//a[@class="previewlink"]')
-    assert "Version 2, by edna" in html
+    assert "by Edna Desk" in html and "version 2" in html
 
 
 def test_a_save_racing_past_the_form_check_is_refused_without_an_error_page(editor, monkeypatch):

@@ -227,7 +227,7 @@ def test_writer_sees_only_draft_and_review_statuses(writer):
     ],
 )
 def test_editor_may_publish_schedule_and_feature(editor, changes, button, expected_status):
-    article = ArticleFactory()
+    article = ArticleFactory(authors=[AuthorFactory()])
     client = logged_in(editor)
 
     response = post_form(client, change_url(article), changes, button=button)

@@ -13,7 +13,7 @@ from articles.roles import EDITOR, WRITER
 from articles.services import Action, TransitionError, next_state, state_label
 
 from .admin_helpers import add_url, change_url, changelist_url, errors_of, logged_in, post_form, user_with_role
-from .factories import ArticleFactory, SectionFactory
+from .factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_writer_drafts_then_submits_for_review(writer):
 
 
 def test_editor_publishes_now_and_readers_see_it(editor, client):
-    article = ArticleFactory(status=Article.Status.REVIEW)
+    article = ArticleFactory(status=Article.Status.REVIEW, authors=[AuthorFactory()])
 
     response = post_form(logged_in(editor), change_url(article), button="_publish_now")
 
@@ -59,7 +59,7 @@ def test_editor_publishes_now_and_readers_see_it(editor, client):
 
 
 def test_editor_schedules_and_readers_see_it_only_from_that_time(editor, client):
-    article = ArticleFactory(status=Article.Status.REVIEW)
+    article = ArticleFactory(status=Article.Status.REVIEW, authors=[AuthorFactory()])
     at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
 
     response = post_form(logged_in(editor), change_url(article), local_parts(at), button="_schedule")
@@ -108,7 +108,7 @@ def test_unpublishing_a_draft_is_refused(editor):
 
 
 def test_publish_now_brings_a_scheduled_article_forward(editor):
-    article = ArticleFactory(scheduled=True)
+    article = ArticleFactory(scheduled=True, authors=[AuthorFactory()])
 
     post_form(logged_in(editor), change_url(article), button="_publish_now")
 
@@ -118,7 +118,7 @@ def test_publish_now_brings_a_scheduled_article_forward(editor):
 
 def test_republishing_keeps_the_original_time_and_address(editor):
     first = timezone.now().replace(microsecond=0) - datetime.timedelta(days=3)
-    article = ArticleFactory(status=Article.Status.UNPUBLISHED, published_at=first)
+    article = ArticleFactory(status=Article.Status.UNPUBLISHED, published_at=first, authors=[AuthorFactory()])
     url = article.get_absolute_url()
 
     post_form(logged_in(editor), change_url(article), button="_publish_now")

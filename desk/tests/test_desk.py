@@ -1,0 +1,259 @@
+"""The writing desk through the admin as people use it: dashboard, article screen, pre-publish checks, presence."""
+
+import datetime
+from http import HTTPStatus
+
+import lxml.html
+import pytest
+import reversion
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.roles import EDITOR
+from articles.tests.admin_helpers import change_url, errors_of, logged_in, post_form, user_with_role
+from articles.tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, ImageFactory
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("admin:index")
+
+
+@pytest.fixture(autouse=True)
+def _empty_presence():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def texts(response, xpath):
+    tree = lxml.html.fromstring(response.content.decode())
+    return [" ".join(node.text_content().split()) for node in tree.xpath(xpath)]
+
+
+def panel(response, key):
+    return texts(response, f'//section[@id="desk-{key}"]//ul[@class="desk-rows"]/li/a')
+
+
+# Dashboard ------------------------------------------------------------------------------------------------
+
+
+def test_a_writer_sees_their_drafts_and_what_an_editor_sent_back_and_nobody_elses(writer, editor):
+    mine = ArticleFactory(headline="My harbour story", created_by=writer, modified_by=writer)
+    sent_back = ArticleFactory(headline="Rewrite the lede, please", created_by=writer, modified_by=editor)
+    waiting = ArticleFactory(headline="Filed and waiting", created_by=writer, status=Article.Status.REVIEW)
+    ArticleFactory(headline="Someone else's draft", created_by=editor, modified_by=editor)
+
+    response = logged_in(writer).get(DASHBOARD)
+
+    assert response.status_code == HTTPStatus.OK
+    assert panel(response, "drafts") == [mine.headline]
+    assert panel(response, "sent-back") == [sent_back.headline]
+    assert panel(response, "yours-in-review") == [waiting.headline]
+    assert "Someone else's draft" not in response.content.decode()
+    assert texts(response, '//a[@class="desk-new"]') == ["New article"]
+    links = lxml.html.fromstring(response.content.decode()).xpath('//section[@id="desk-drafts"]//li/a/@href')
+    assert links == [change_url(mine)]
+
+
+def test_an_editor_sees_review_the_next_24_hours_and_today_with_corrections(editor, baku):
+    now = timezone.now()
+    review = ArticleFactory(headline="Awaiting an editor", status=Article.Status.REVIEW)
+    soon = ArticleFactory(
+        headline="Goes out tonight", status=Article.Status.PUBLISHED, published_at=now + datetime.timedelta(hours=5)
+    )
+    ArticleFactory(
+        headline="Goes out next week", status=Article.Status.PUBLISHED, published_at=now + datetime.timedelta(days=6)
+    )
+    embargoed = ArticleFactory(
+        headline="Embargo lifts at dawn",
+        status=Article.Status.PUBLISHED,
+        published_at=now - datetime.timedelta(hours=1),
+        embargo_until=now + datetime.timedelta(hours=10),
+    )
+    today = ArticleFactory(
+        headline="Out this morning", status=Article.Status.PUBLISHED, published_at=now - datetime.timedelta(minutes=5)
+    )
+    CorrectionFactory(
+        article=today, note="<p>The mayor's name was misspelled.</p>", published_at=now - datetime.timedelta(minutes=1)
+    )
+    ArticleFactory(
+        headline="Out last month", status=Article.Status.PUBLISHED, published_at=now - datetime.timedelta(days=30)
+    )
+
+    response = logged_in(editor).get(DASHBOARD)
+
+    assert panel(response, "review") == [review.headline]
+    assert sorted(panel(response, "coming")) == sorted([soon.headline, embargoed.headline])
+    assert panel(response, "today") == [today.headline]
+    assert "1 correction" in texts(response, '//section[@id="desk-today"]//li')[0]
+    assert panel(response, "corrections") == [today.headline]
+    assert "misspelled" in texts(response, '//section[@id="desk-corrections"]//li')[0]
+
+
+def test_dashboard_queries_do_not_grow_with_its_rows(editor, django_assert_max_num_queries):
+    authors = AuthorFactory.create_batch(2)
+    now = timezone.now()
+    for n in range(10):
+        ArticleFactory(status=Article.Status.REVIEW, authors=authors)
+        ArticleFactory(
+            status=Article.Status.PUBLISHED, published_at=now - datetime.timedelta(minutes=n + 1), authors=authors
+        )
+        ArticleFactory(created_by=editor, modified_by=editor, authors=authors)
+    client = logged_in(editor)
+    client.get(DASHBOARD)
+
+    # session, user, permissions; per panel (5) its rows and their bylines; corrections; the admin's app list
+    with django_assert_max_num_queries(20):
+        response = client.get(DASHBOARD)
+    assert len(panel(response, "review")) == 10
+
+
+# Article screen ----------------------------------------------------------------------------------------------
+
+
+def test_the_article_screen_offers_one_primary_action_for_each_person_and_state(writer, editor):
+    draft = ArticleFactory(created_by=writer)
+    live = ArticleFactory(live=True)
+    future = ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=1))
+
+    def primary(user, article):
+        page = lxml.html.fromstring(logged_in(user).get(change_url(article)).content.decode())
+        return page.xpath('//input[@class="desk-primary"]/@value')
+
+    assert primary(writer, draft) == ["Submit for review"]
+    assert primary(editor, draft) == ["Publish now"]
+    assert primary(editor, future) == ["Schedule"]
+    assert primary(editor, live) == ["Update"]
+
+
+def test_last_save_names_the_person_and_times_carry_the_newsroom_offset(editor, baku):
+    article = ArticleFactory(live=True)
+    post_form(logged_in(editor), change_url(article), {"dek": "Edited."})
+
+    response = logged_in(editor).get(change_url(article))
+
+    (saved,) = texts(response, '//p[@class="desk-last-saved"]')
+    assert saved.startswith("Saved ") and "by Edna Desk" in saved and "(UTC+04:00)" in saved
+
+
+# Pre-publish checks -----------------------------------------------------------------------------------------
+
+
+def test_publishing_with_problems_warns_and_publishes_only_when_the_editor_goes_ahead(editor):
+    # A lead image marked decorative has no alt text to give readers of the story's main picture.
+    lead = ImageFactory(alt_text="", is_decorative=True)
+    draft_target = ArticleFactory(headline="A story still in draft")
+    article = ArticleFactory(
+        status=Article.Status.REVIEW,
+        dek="",
+        lead_image=lead,
+        body=f'<p>See <a href="{draft_target.get_absolute_url()}">the other story</a>.</p>',
+    )
+    client = logged_in(editor)
+
+    first = post_form(client, change_url(article), button="_publish_now")
+
+    assert first.status_code == HTTPStatus.OK
+    errors = errors_of(first)
+    for expected in ("lead image has no alt text", "no dek", "byline has no author", "A story still in draft"):
+        assert expected in errors
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    assert texts(first, '//div[@id="prepublish-checks"]//label') == ["Publish anyway: I have read the warnings above"]
+
+    second = post_form(client, change_url(article), {"publish_anyway": "on"}, button="_publish_now")
+
+    assert second.status_code == HTTPStatus.FOUND, errors_of(second)
+    article.refresh_from_db()
+    assert article.is_live
+    comment = reversion.models.Version.objects.get_for_object(article).first().revision.get_comment()
+    assert "Published despite warnings" in comment and "lead image has no alt text" in comment
+
+
+def test_a_complete_story_publishes_in_one_click(editor):
+    article = ArticleFactory(
+        status=Article.Status.REVIEW,
+        headline="Harbour expansion will double cargo traffic",
+        dek="The port approved it on Monday.",
+        authors=[AuthorFactory()],
+        lead_image=ImageFactory(),
+        body='<p>Text.</p><figure class="image"><img src="/x.jpg" alt="Cranes at dusk" data-image-id="1"></figure>',
+    )
+
+    response = post_form(logged_in(editor), change_url(article), button="_publish_now")
+
+    assert response.status_code == HTTPStatus.FOUND, errors_of(response)
+    article.refresh_from_db()
+    assert article.is_live
+
+
+def test_a_body_image_without_alt_text_is_a_warning(editor):
+    article = ArticleFactory(
+        status=Article.Status.REVIEW,
+        headline="Harbour expansion will double cargo traffic",
+        dek="The port approved it on Monday.",
+        authors=[AuthorFactory()],
+        body='<p>Text.</p><figure class="image"><img src="/x.jpg" alt="" data-image-id="1"></figure>',
+    )
+
+    response = post_form(
+        logged_in(editor),
+        change_url(article),
+        button="_schedule",
+        changes={
+            "published_at_0": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+            "published_at_1": "10:00",
+        },
+    )
+
+    assert "1 image(s) in the body have no alt text" in errors_of(response)
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+
+# Presence ----------------------------------------------------------------------------------------------------
+
+
+def test_a_second_editor_is_told_who_is_editing_and_since_when(editor, baku):
+    other = user_with_role(EDITOR, first_name="Aynur", last_name="Aliyeva")
+    article = ArticleFactory()
+    aynur = logged_in(other)
+    beat = aynur.post(reverse("desk:presence", args=[article.pk]))
+    assert beat.status_code == HTTPStatus.OK and beat.json()["editors"] == []
+
+    response = logged_in(editor).get(change_url(article))
+
+    (notice,) = texts(response, "//div[@data-desk-presence]/p")
+    assert notice.startswith("Being edited by Aynur Aliyeva since ") and "(UTC+04:00)" in notice
+    again = aynur.post(reverse("desk:presence", args=[article.pk]))
+    assert [e["name"] for e in again.json()["editors"]] == []  # Edna only opened the page; no heartbeat yet
+    logged_in(editor).post(reverse("desk:presence", args=[article.pk]))
+    assert [e["name"] for e in aynur.post(reverse("desk:presence", args=[article.pk])).json()["editors"]] == [
+        "Edna Desk"
+    ]
+
+
+def test_presence_expires_and_leaving_removes_it(editor, settings):
+    other = user_with_role(EDITOR, first_name="Aynur", last_name="Aliyeva")
+    article = ArticleFactory()
+    url = reverse("desk:presence", args=[article.pk])
+    logged_in(other).post(url)
+    assert texts(logged_in(editor).get(change_url(article)), "//div[@data-desk-presence]/p")
+
+    logged_in(other).post(url, {"leave": "1"})
+
+    assert texts(logged_in(editor).get(change_url(article)), "//div[@data-desk-presence]/p") == []
+
+
+def test_the_heartbeat_refuses_strangers_and_says_when_the_session_is_gone(client, writer):
+    article = ArticleFactory(created_by=None)
+    url = reverse("desk:presence", args=[article.pk])
+
+    logged_out = client.post(url)
+    assert logged_out.status_code == HTTPStatus.UNAUTHORIZED
+    assert logged_out.json()["login_url"].startswith(reverse("admin:login"))
+    assert logged_in(writer).post(url).status_code == HTTPStatus.FORBIDDEN
+    assert logged_in(writer).get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert logged_in(writer).post(reverse("desk:presence", args=[999999])).status_code == HTTPStatus.NOT_FOUND

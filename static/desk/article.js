@@ -1,0 +1,282 @@
+// The article screen (templates/admin/articles/article/change_form.html). Nothing typed is lost:
+// - every change is kept in localStorage under the article and the user, and offered back when the page
+//   opens with different text (a crashed tab, a closed laptop, a save refused for an expired session);
+// - leaving with unsaved changes asks first; Ctrl/Cmd+S saves and stays;
+// - a heartbeat tells the server this article is open (who else has it is shown), and says when the
+//   session has expired so the editor can log in again in another tab before saving.
+// Also: the headline's character count, the body's word count and reading time, preview windows.
+"use strict"
+;(() => {
+  const PENDING = "newsroom:desk:pending"
+  const WORDS_PER_MINUTE = 230
+  const config = document.getElementById("desk-config")
+  const form = document.getElementById("article_form")
+  if (!config || !form) return
+  const storageKey = `newsroom:desk:draft:${config.dataset.autosaveKey}`
+  let dirty = false
+  let submitting = false
+  let bodyEditor = null
+
+  const bodyArea = () => form.querySelector("textarea[name=body]")
+
+  // Fields worth keeping: what people type or choose (not the CSRF token, version or buttons).
+  function fields() {
+    return [...form.elements].filter(
+      (el) =>
+        el.name &&
+        !["csrfmiddlewaretoken", "loaded_version"].includes(el.name) &&
+        !el.name.includes("__prefix__") &&
+        !["submit", "button", "file", "hidden"].includes(el.type),
+    )
+  }
+
+  function snapshot() {
+    const values = {}
+    for (const el of fields()) {
+      values[el.name] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value
+    }
+    if (bodyEditor) values.body = bodyEditor.getHTML()
+    return values
+  }
+
+  function differs(values) {
+    const now = snapshot()
+    return Object.keys(values).some((name) => name in now && now[name] !== values[name])
+  }
+
+  function keep() {
+    const draft = { values: snapshot(), savedAt: new Date().toISOString() }
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(draft))
+    } catch {
+      // Storage full or disabled: the beforeunload prompt still guards the text.
+    }
+  }
+
+  function changed() {
+    dirty = true
+    keep()
+  }
+
+  function restore(values) {
+    for (const el of fields()) {
+      if (!(el.name in values)) continue
+      if (el.type === "checkbox" || el.type === "radio") el.checked = values[el.name]
+      else if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === values[el.name])) continue
+      else el.value = values[el.name]
+      el.dispatchEvent(new Event("input", { bubbles: true }))
+    }
+    if ("body" in values) {
+      if (bodyEditor) bodyEditor.commands.setContent(values.body, { emitUpdate: true })
+      else if (bodyArea()) bodyArea().value = values.body
+    }
+    changed()
+    counts()
+  }
+
+  let offered = false
+  function offerBack() {
+    if (offered) return
+    offered = true
+    let draft
+    try {
+      draft = JSON.parse(localStorage.getItem(storageKey) || "null")
+    } catch {
+      draft = null
+    }
+    if (!draft || !draft.values || !differs(draft.values)) return
+    const notices = document.querySelector("[data-desk-notices]")
+    const box = document.createElement("div")
+    box.className = "desk-restore"
+    box.setAttribute("role", "alert")
+    const when = new Date(draft.savedAt)
+    const text = document.createElement("p")
+    text.textContent = `Unsaved changes from ${when.toLocaleString()} were kept in this browser.`
+    const restoreButton = document.createElement("button")
+    restoreButton.type = "button"
+    restoreButton.textContent = "Restore my unsaved changes"
+    const discardButton = document.createElement("button")
+    discardButton.type = "button"
+    discardButton.textContent = "Discard them"
+    restoreButton.addEventListener("click", () => {
+      restore(draft.values)
+      box.remove()
+    })
+    discardButton.addEventListener("click", () => {
+      localStorage.removeItem(storageKey)
+      box.remove()
+    })
+    box.append(text, restoreButton, " ", discardButton)
+    notices.prepend(box)
+  }
+
+  // Counts -----------------------------------------------------------------
+  function counter(after, id) {
+    let out = document.getElementById(id)
+    if (!out && after) {
+      out = document.createElement("p")
+      out.id = id
+      out.className = "desk-counter"
+      out.setAttribute("aria-live", "polite")
+      after.after(out)
+    }
+    return out
+  }
+
+  function counts() {
+    const headline = form.querySelector("[name=headline]")
+    if (headline) {
+      const n = [...headline.value].length
+      counter(headline, "desk-headline-count").textContent = `${n} characters${n > 110 ? " — long for a headline" : ""}`
+    }
+    const body = bodyArea()
+    if (body) {
+      let text
+      if (bodyEditor) text = bodyEditor.getText()
+      else text = new DOMParser().parseFromString(body.value, "text/html").body.textContent
+      const words = (text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) || []).length
+      const minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE))
+      const anchor = body.closest(".prose-editor") || body
+      counter(anchor, "desk-body-count").textContent = `${words} words · ${words ? minutes : 0} min read`
+    }
+  }
+
+  // Saving -------------------------------------------------------------------
+  function csrfFromCookie() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
+    return match ? decodeURIComponent(match[1]) : null
+  }
+
+  form.addEventListener("submit", () => {
+    submitting = true
+    keep()
+    try {
+      sessionStorage.setItem(PENDING, storageKey)
+    } catch {}
+    // Logged in again in another tab? Then the token this page was served with is stale: use the cookie's.
+    const token = csrfFromCookie()
+    const input = form.querySelector("[name=csrfmiddlewaretoken]")
+    if (token && input) input.value = token
+  })
+
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty && !submitting) {
+      event.preventDefault()
+      event.returnValue = ""
+    }
+  })
+
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+      event.preventDefault()
+      const button = form.querySelector("input[name=_continue]:not(.desk-primary)")
+      if (button) form.requestSubmit(button)
+    }
+  })
+
+  // Presence and session -------------------------------------------------------
+  const presence = document.querySelector("[data-desk-presence]")
+  let loggedOutShown = false
+
+  function showEditors(editors) {
+    presence.replaceChildren(
+      ...editors.map((e) => {
+        const p = document.createElement("p")
+        p.textContent = `Being edited by ${e.name} since ${e.since}. Their saves and yours can collide: talk to them before you change the text.`
+        return p
+      }),
+    )
+    presence.hidden = editors.length === 0
+  }
+
+  function showLoggedOut(loginUrl) {
+    if (loggedOutShown) return
+    loggedOutShown = true
+    const box = document.createElement("div")
+    box.className = "desk-session"
+    box.setAttribute("role", "alert")
+    const p = document.createElement("p")
+    p.textContent =
+      "Your session has expired. Your text is kept in this browser. Log in again (the link opens a new tab), then come back and save."
+    const link = document.createElement("a")
+    link.href = loginUrl
+    link.target = "_blank"
+    link.rel = "noopener"
+    link.textContent = "Log in again"
+    box.append(p, link)
+    document.querySelector("[data-desk-notices]").prepend(box)
+  }
+
+  async function heartbeat(leave = false) {
+    if (!config.dataset.presenceUrl) return
+    const body = new FormData()
+    if (leave) body.append("leave", "1")
+    const token = csrfFromCookie()
+    if (leave) {
+      if (token) body.append("csrfmiddlewaretoken", token)
+      navigator.sendBeacon(config.dataset.presenceUrl, body)
+      return
+    }
+    try {
+      const response = await fetch(config.dataset.presenceUrl, {
+        method: "POST",
+        body,
+        headers: token ? { "X-CSRFToken": token } : {},
+        credentials: "same-origin",
+      })
+      if (response.status === 401 || response.status === 403) {
+        const data = await response.json().catch(() => ({}))
+        if (response.status === 401 || data.error !== "forbidden") showLoggedOut(config.dataset.loginUrl)
+        return
+      }
+      if (response.ok) {
+        const data = await response.json()
+        if (loggedOutShown) document.querySelector(".desk-session")?.remove()
+        loggedOutShown = false
+        showEditors(data.editors)
+      }
+    } catch {
+      // Offline for a moment: the next beat tries again.
+    }
+  }
+
+  // Preview windows at a phone's and a desktop's width.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-preview-width]")
+    if (!link) return
+    const width = Number(link.dataset.previewWidth)
+    const opened = window.open(link.href, `preview-${width}`, `width=${width},height=900`)
+    if (opened !== null) {
+      opened.opener = null
+      event.preventDefault()
+    }
+  })
+
+  document.addEventListener("prose-editor:ready", (event) => {
+    if (event.detail.textarea.name !== "body") return
+    bodyEditor = event.detail.editor
+    bodyEditor.on("update", () => {
+      changed()
+      counts()
+    })
+    counts()
+    offerBack()
+  })
+
+  document.addEventListener("DOMContentLoaded", () => {
+    form.addEventListener("input", (event) => {
+      if (event.isTrusted) changed()
+      counts()
+    })
+    form.addEventListener("change", (event) => {
+      if (event.isTrusted) changed()
+    })
+    counts()
+    // Without the rich-text editor (or before it is ready) the plain fields are compared now.
+    const rich = bodyArea() && [...bodyArea().attributes].some((a) => a.name.startsWith("data-django-prose-editor"))
+    if (!rich) offerBack()
+    heartbeat()
+    setInterval(heartbeat, 20_000)
+    window.addEventListener("pagehide", () => heartbeat(true))
+  })
+})()
