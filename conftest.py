@@ -133,4 +133,6 @@ def photo(django_capture_on_commit_callbacks):
     from articles.tests.test_images import encode, upload
 
     with django_capture_on_commit_callbacks(execute=True):
-        return ImageFactory(file=upload("photo.jpg", encode("JPEG", size=(1000, 600))))
+        image = ImageFactory(file=upload("photo.jpg", encode("JPEG", size=(1000, 600))))
+    image.refresh_from_db()  # the process_image job recorded the renditions on the row
+    return image

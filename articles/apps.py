@@ -14,6 +14,15 @@ class ArticlesConfig(AppConfig):
 
         connect_signals()
         self.connect_search_signals()
+        self.connect_media_signals()
+
+    def connect_media_signals(self):
+        from django.db.models.signals import post_delete
+
+        from .models import Image
+        from .tasks import image_deleted
+
+        post_delete.connect(image_deleted, sender=Image, dispatch_uid="articles.tasks.image_deleted")
 
     def connect_search_signals(self):
         from django.db.backends.signals import connection_created

@@ -19,6 +19,8 @@ import urllib.request
 
 from django.conf import settings
 
+import jobs
+
 logger = logging.getLogger("newsroom.cache")
 
 SEPARATORS = {"cache-tag": ","}  # Cloudflare; xkey and Surrogate-Key take spaces
@@ -41,10 +43,23 @@ def add_key_header(response, keys):
 
 
 def purge(*, soft=(), hard=()):
-    """Queue a purge of these keys in every configured HTTP cache (hard: never served again)."""
+    """Queue a purge of these keys in every configured HTTP cache (hard: never served again).
+
+    With a job queue (REDIS_URL) it is the `purge_http_cache` job, retried with backoff by the job worker; without
+    one, or while Redis cannot take the job, this process's purger thread sends it.
+    """
     if not settings.HTTP_CACHE_PURGE_URLS or not (soft or hard):
         return
-    _purger().put((sorted(set(soft) - set(hard)), sorted(hard)))
+    soft, hard = sorted(set(soft) - set(hard)), sorted(hard)
+    if jobs.queued():
+        from .tasks import purge_http_cache
+
+        try:
+            purge_http_cache.enqueue(soft, hard)
+            return
+        except jobs.QUEUE_ERRORS as exc:
+            logger.warning("HTTP cache purge not queued (%s); sending it from this process", exc)
+    _purger().put((soft, hard))
 
 
 # Straight to the configured caches: never through a proxy from the environment.

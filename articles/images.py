@@ -14,6 +14,7 @@ and their names and sizes are kept on `Image.renditions` so pages render them wi
 
 import functools
 import io
+import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -50,6 +51,8 @@ RENDITION_RATIOS = {"original": None, "3:2": (3, 2)}
 # Where a crop keeps the focal point, as percentages from the left and the top.
 ANCHOR_TARGETS = {"center": (50, 50), "top": (50, 0), "bottom": (50, 100), "left": (0, 50), "right": (100, 50)}
 RENDITIONS_VERSION = 1
+# The largest side of the clean copy stored at once for a large upload, until its job stores the full size.
+QUICK_COPY_SIZE = 2048
 
 _SRGB = ImageCms.createProfile("sRGB")
 
@@ -85,10 +88,12 @@ def _megapixels(pixels):
     return f"{pixels / 1_000_000:.0f}"
 
 
-def decode_image(data):
-    """Decode `data` fully with Pillow, refusing anything that is not an accepted, bounded image.
+def decode_image(data, *, draft=None):
+    """Decode `data` with Pillow, refusing anything that is not an accepted, bounded image.
 
-    Returns the loaded PIL image; raises ValidationError with a message an editor can act on.
+    Returns the loaded PIL image; raises ValidationError with a message an editor can act on. `draft` (a size)
+    lets a JPEG be decoded at 1/2, 1/4 or 1/8 scale, at least that size: every byte of the compressed data is
+    still read and checked, in a fraction of the time (a 40-MP photo: 0.07 s instead of 0.2-0.8 s).
     """
     max_bytes, max_pixels = _limits()
     if len(data) > max_bytes:
@@ -122,6 +127,9 @@ def decode_image(data):
             image = PILImage.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
             if image.format not in STORED_AS:
                 raise UnidentifiedImageError(image.format)
+            image.full_size = image.size
+            if draft and image.format in ("JPEG", "MPO"):
+                image.draft(image.mode, draft)
             image.load()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise too_many_pixels from None
@@ -156,8 +164,10 @@ def _to_srgb(image):
         return image
 
 
-def reencode(image):
-    """Pixels only: a new file with EXIF orientation applied and no metadata, comments or extra data."""
+def reencode(image, *, max_side=None):
+    """Pixels only: a new file with EXIF orientation applied and no metadata, comments or extra data.
+
+    `max_side` shrinks it to fit a square of that size (the quick copy of a large upload)."""
     stored_format, extension, options = STORED_AS[image.format]
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)  # animations and multi-picture files keep their first frame
@@ -170,6 +180,8 @@ def reencode(image):
     else:
         mode = "RGB"
     clean = image.convert(mode)
+    if max_side:
+        clean.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
     # convert() copies `info`; JPEG and PNG writers would carry comments and profiles over from it.
     clean.info = {}
     buffer = io.BytesIO()
@@ -196,7 +208,7 @@ def validate_image_file(value):
         return
     file = value.file if isinstance(value, ImageFieldFile) else value
     max_bytes, _pixels = _limits()
-    decode_image(_read_bounded(file, max_bytes)).close()
+    decode_image(_read_bounded(file, max_bytes), draft=(1, 1)).close()
 
 
 def clean_file_name(name, extension):
@@ -205,12 +217,42 @@ def clean_file_name(name, extension):
     return f"{stem}.{extension}"
 
 
+def _upload_extension(image):
+    return {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}[image.format]
+
+
 class LibraryImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
-        """Store the re-encoded image instead of the bytes that were given."""
-        cleaned = clean_image(content)
+        """Store the re-encoded image instead of the bytes that were given.
+
+        An upload of more than IMAGE_INLINE_MAX_PIXELS is checked in full but stored at once only as a clean copy
+        of at most QUICK_COPY_SIZE pixels a side (same shape, so pages lay out as they will); the upload itself
+        waits under incoming/ (a random name, linked from nowhere) for the `process_image` job, which stores the
+        full-size clean copy in its place. Re-encoding 40 MP takes seconds; an editor's upload must not.
+        """
+        max_bytes, _pixels = _limits()
+        data = _read_bounded(content, max_bytes)
+        probe = decode_image(data, draft=(QUICK_COPY_SIZE, QUICK_COPY_SIZE))
+        width, height = probe.full_size
+        instance = self.instance
+        instance.renditions = {}
+        instance.pending_source = ""
+        try:
+            if width * height > settings.IMAGE_INLINE_MAX_PIXELS:
+                cleaned = reencode(probe, max_side=QUICK_COPY_SIZE)
+                instance.pending_source = self.storage.save(
+                    f"incoming/{uuid.uuid4().hex}.{_upload_extension(probe)}", ContentFile(data)
+                )
+            elif probe.size == probe.full_size:
+                cleaned = reencode(probe)
+            else:  # decoded at a reduced scale: decode it again in full
+                probe.close()
+                probe = decode_image(data)
+                cleaned = reencode(probe)
+        finally:
+            probe.close()
         name = clean_file_name(name, cleaned.extension)
-        self.instance.renditions = {}
+        instance.file_size = len(cleaned.content)
         # A named ContentFile: ImageField reads the new width and height from it.
         super().save(name, ContentFile(cleaned.content, name=name), save=save)
 
@@ -226,8 +268,9 @@ class LibraryImageField(models.ImageField):
 # Renditions -----------------------------------------------------------------
 
 
-def _thumbnailer(field_file, extension):
-    thumbnailer = get_thumbnailer(field_file)
+def _thumbnailer(source, extension):
+    # A FieldFile, or the original's bytes in a named ContentFile (names follow it either way).
+    thumbnailer = get_thumbnailer(source, relative_name=source.name)
     thumbnailer.thumbnail_preserve_extensions = False
     thumbnailer.thumbnail_extension = extension
     thumbnailer.thumbnail_transparency_extension = extension
@@ -250,15 +293,20 @@ def _shape_size(width, height, ratio):
     return width, width * rh // rw
 
 
-def build_renditions(image):
+def build_renditions(image, *, fresh=False):
     """Make (or find, when already made) every rendition of `image`; returns the `renditions` mapping.
 
     Layout: {"v": 1, "<shape>": {"fallback_type": "image/jpeg", "webp": [[w, h, name], …],
     "fallback": [[w, h, name], …]}} with names in the thumbnail storage, narrowest first.
+
+    `fresh` (the `process_image` job) reads the original once and writes every rendition anew, whatever is
+    already stored under its name: a run cut short leaves no half-written file that a later run would keep.
     """
     if not image.file or not image.width or not image.height:
         return {}
-    with image.file.open("rb"), PILImage.open(image.file) as probe:
+    with image.file.open("rb") as source:
+        data = source.read()
+    with PILImage.open(io.BytesIO(data)) as probe:
         transparent = _has_alpha(probe)
     fallback_ext, fallback_type = ("png", "image/png") if transparent else ("jpg", "image/jpeg")
     target = ANCHOR_TARGETS.get(image.crop_anchor, ANCHOR_TARGETS["center"])
@@ -270,16 +318,34 @@ def build_renditions(image):
             continue
         entry = {"fallback_type": fallback_type, "webp": [], "fallback": []}
         for key, extension in (("webp", "webp"), ("fallback", fallback_ext)):
-            thumbnailer = _thumbnailer(image.file, extension)
+            thumbnailer = _thumbnailer(ContentFile(data, name=image.file.name) if fresh else image.file, extension)
             for width in rendition_widths(shape_width):
                 height = max(1, round(width * shape_height / shape_width))
                 options = {"size": (width, height if ratio else 0)}
                 if ratio:
                     options.update(crop=True, target=target)
-                thumbnail = thumbnailer.get_thumbnail(options)
+                if fresh:
+                    thumbnail = thumbnailer.generate_thumbnail(options)
+                    storage = thumbnailer.thumbnail_storage
+                    storage.delete(thumbnail.name)
+                    if storage.save(thumbnail.name, thumbnail) != thumbnail.name:
+                        raise OSError(f"rendition {thumbnail.name} was stored under another name")
+                else:
+                    thumbnail = thumbnailer.get_thumbnail(options)
                 entry[key].append([width, height, thumbnail.name])
         result[shape] = entry
     return result
+
+
+def rendition_names(renditions):
+    """Every file name a `renditions` mapping lists."""
+    return {
+        name
+        for shape, entry in (renditions or {}).items()
+        if isinstance(entry, dict)
+        for key in ("webp", "fallback")
+        for _width, _height, name in entry.get(key, [])
+    }
 
 
 def renditions_are_current(image):

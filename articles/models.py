@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from jobs import enqueue_on_commit
+
 from . import search
 from .editor import BodyField
-from .images import LibraryImageField, build_renditions, renditions_are_current, validate_image_file
+from .images import LibraryImageField, build_renditions, rendition_names, renditions_are_current, validate_image_file
 from .sanitize import sanitize_html, strip_tags
 from .text import make_slug
 
@@ -87,6 +89,15 @@ class Image(models.Model):
         default=dict, blank=True, editable=False,
         help_text=_("Names and sizes of the generated renditions, filled once after the file is saved."),
     )  # fmt: skip
+    # Kept on the row so that pages and feeds never ask the storage (a network round trip once it is S3).
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, editable=False, help_text=_("In bytes."))
+    pending_source = models.CharField(
+        max_length=255, blank=True, editable=False,
+        help_text=_("A large upload waiting for its full-size clean copy (the process_image job)."),
+    )  # fmt: skip
+
+    # Written by an upload and by the process_image job, never by an edit of the other fields.
+    FILE_FIELDS = ("file", "width", "height", "file_size", "pending_source", "renditions")
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -100,12 +111,36 @@ class Image(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        """Saving cleans a new file (LibraryImageField); renditions are made once the save is committed."""
+        """Saving cleans a new file (LibraryImageField); once the save commits, a job makes the renditions (and
+        the full-size copy of a large upload) and another deletes the files a new upload replaced."""
+        from . import tasks
+
+        replaced = set()
+        existing = self.pk and not self._state.adding
         if self.file and not self.file._committed:
             self.renditions = {}
-        super().save(*args, **kwargs)
-        if self.file and not renditions_are_current(self):
-            transaction.on_commit(self.make_renditions, using=kwargs.get("using") or self._state.db, robust=True)
+            if existing:
+                before = Image.objects.filter(pk=self.pk).values("file", "renditions", "pending_source").first()
+                if before:
+                    replaced = {before["file"], before["pending_source"], *rendition_names(before["renditions"])}
+            super().save(*args, **kwargs)
+        elif existing and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # The file and what the jobs record about it are written only by an upload and by the jobs: an edit
+            # of the caption must not put back the renditions (or the file) this instance was loaded with.
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields if not field.primary_key and field.name not in
+                self.FILE_FIELDS
+            ]  # fmt: skip
+            super().save(*args, **kwargs)
+            self.refresh_from_db(fields=self.FILE_FIELDS)
+        else:
+            super().save(*args, **kwargs)
+        using = kwargs.get("using") or self._state.db
+        replaced -= {"", self.file.name, self.pending_source, *rendition_names(self.renditions)}
+        if replaced:
+            enqueue_on_commit(tasks.delete_media_files, sorted(replaced), using=using)
+        if self.file and (self.pending_source or not renditions_are_current(self)):
+            enqueue_on_commit(tasks.process_image, self.pk, using=using)
 
     def clean(self):
         if not self.is_decorative and not self.alt_text.strip():
@@ -116,9 +151,13 @@ class Image(models.Model):
         return "" if self.is_decorative else self.alt_text
 
     def make_renditions(self):
-        """Generate (or find) every rendition and record them; the make_renditions command calls this too."""
+        """Generate (or find) every rendition and record them (the make_renditions command)."""
         self.renditions = build_renditions(self)
-        Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        self.save(update_fields=["renditions"])  # through save(): pages showing the image are renewed
+
+    def media_files(self):
+        """Every stored file of this image: the file, a large upload waiting for its job, the renditions."""
+        return {name for name in (self.file.name, self.pending_source) if name} | rendition_names(self.renditions)
 
 
 class Author(models.Model):

@@ -75,11 +75,15 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    "storages",
+    "django_tasks",
+    "django_rq",
     # Local
     "articles",
     "ingest",
     "desk",
 ]
+    "jobs",
 
 MIDDLEWARE = [
     # Outermost: logs every request, including the ones answered by the two below.
@@ -157,6 +161,19 @@ PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
 # Pages each worker also keeps in memory (a few tens of kB each; whether they are still fresh is checked in Redis
 # on every request). Fewer than the pages readers are reading means fetching whole pages from Redis on most hits.
+# Background jobs (jobs/, articles/tasks.py): django-tasks on RQ with the Redis above; a worker runs
+# `python manage.py rqworker --job-class django_tasks_rq.Job default`. Without Redis, jobs run in-process right
+# after the commit that asked for them, so `make run` needs no worker.
+JOB_MAX_RETRIES = env_int("JOB_MAX_RETRIES", 5)
+# Seconds before each retry: 10 s, 30 s, 90 s, 4.5 min, 13.5 min by default (backoff ×3).
+JOB_RETRY_INTERVALS = [int(s) for s in env_list("JOB_RETRY_INTERVALS", "10,30,90,270,810")]
+if REDIS_URL:
+    TASKS = {"default": {"BACKEND": "jobs.backends.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A job that runs longer than this is stopped and retried (a 40-MP photo takes a few seconds).
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+
 PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 1000)
 # After an edit or a publication, one worker renders a page again while the others may serve the previous
 # copy for at most this many seconds (no reader queues behind a re-render). Takedowns never serve stale copies.
@@ -218,7 +235,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -230,6 +247,38 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Images: limits on uploads (bytes and pixels) are configurable.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Media in S3-compatible object storage (AWS S3, SeaweedFS, MinIO, R2…) when a bucket is named; otherwise local files
+# under MEDIA_ROOT. Every node of a cluster must use the bucket: a file written on one node is read on all of them.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip().rstrip("/") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "").strip() or None
+# Where browsers fetch media from (a CDN, or the bucket's public address); URLs are built without a storage call.
+MEDIA_PUBLIC_URL = os.environ.get("MEDIA_PUBLIC_URL", "").strip().rstrip("/")
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as BotoConfig
+
+    MEDIA_STORAGE = {
+        "BACKEND": "newsroom.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            # Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role), read by boto3.
+            "public_url": MEDIA_PUBLIC_URL
+            or (f"{AWS_S3_ENDPOINT_URL}/{AWS_STORAGE_BUCKET_NAME}" if AWS_S3_ENDPOINT_URL else ""),
+            # Two uploads called photo.jpg in one month must not overwrite each other.
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A storage that is down fails an upload within seconds (a form error), never hangs the editor.
+            "client_config": BotoConfig(
+                connect_timeout=env_int("AWS_S3_CONNECT_TIMEOUT", 2), read_timeout=env_int("AWS_S3_READ_TIMEOUT", 20),
+                retries={"max_attempts": 2, "mode": "standard"}, signature_version="s3v4",
+            ),
+        },
+    }  # fmt: skip
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Renditions (easy-thumbnails, articles/images.py): made once after an upload, kept under media/renditions/.
 THUMBNAIL_BASEDIR = "renditions"
 THUMBNAIL_QUALITY = 82
@@ -245,6 +294,10 @@ TAGGIT_CASE_INSENSITIVE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe /healthz over plain HTTP (the health middleware answers before the redirect, too).
+THUMBNAIL_DEFAULT_STORAGE_ALIAS = "default"
+# Uploads with more pixels than this are stored at once as a reduced, cleaned copy; the full-size clean copy and
+# the renditions are made by a job (articles/tasks.py), so an editor's upload returns within a second.
+IMAGE_INLINE_MAX_PIXELS = env_int("IMAGE_INLINE_MAX_PIXELS", 12_000_000)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -315,3 +368,6 @@ LOGGING = {
 
 ARTICLES_PER_PAGE = 20
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
+
+# Any origin may read the API with GET (no cookies are sent or needed).
+

@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django import forms
 from django.contrib import admin
@@ -11,8 +12,12 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.storage import STORAGE_ERRORS
+
 from ..images import rendition_url, validate_image_file
 from ..models import Image
+
+logger = logging.getLogger("newsroom.media")
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 PICKER_PAGE_SIZE = 24
@@ -47,6 +52,18 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "title", "alt_text", "is_decorative", "caption", "credit", "crop_anchor"]
+
+    # Set by ImageAdmin when storing the file failed: the form is shown again with this error.
+    storage_unavailable = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.storage_unavailable:
+            raise forms.ValidationError(
+                _("The image could not be stored: the media storage is not answering. Nothing was saved; "
+                  "try again in a minute.")
+            )  # fmt: skip
+        return cleaned
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -85,6 +102,22 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("Size (pixels)"))
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}" if obj.width and obj.height else "—"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except STORAGE_ERRORS as exc:
+            # The save was rolled back; the same request is shown again as a form with the error (and what was
+            # typed). An article being edited in the window behind the add-image pop-up is untouched.
+            logger.error("Image upload failed: media storage error %s", exc.__class__.__name__, exc_info=exc)
+            request.media_storage_failed = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "media_storage_failed", False):
+            form = type(form.__name__, (form,), {"storage_unavailable": True})
+        return form
 
     def save_model(self, request, obj, form, change):
         if not obj.uploaded_by_id:

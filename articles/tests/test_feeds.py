@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import feedparser
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,14 +166,22 @@ def test_control_characters_in_copy_do_not_break_the_feed(client):
         assert feed.entries[0].title == "Wire copy arrives"
 
 
-def test_article_with_missing_image_file_still_renders_the_feed(client):
+def test_enclosure_length_is_the_recorded_size_and_the_feed_asks_the_storage_nothing(client, monkeypatch):
     image = ImageFactory()
     ArticleFactory(live=True, lead_image=image)
-    image.file.storage.delete(image.file.name)
+    with image.file.open("rb") as stored:
+        size = len(stored.read())
+
+    def no_storage_calls(*args, **kwargs):
+        raise AssertionError("the feed asked the storage")
+
+    image.file.storage.delete(image.file.name)  # a file that went missing does not break the feed either
+    for method in ("size", "exists", "open"):
+        monkeypatch.setattr(FileSystemStorage, method, no_storage_calls)
 
     _, feed = parse(client, FEED)
 
-    assert feed.entries[0].enclosures[0].length == "0"
+    assert feed.entries[0].enclosures[0].length == str(size) == str(image.file_size)
 
 
 def test_pages_advertise_their_feeds(client):
