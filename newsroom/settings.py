@@ -75,12 +75,15 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    "ninja",  # in INSTALLED_APPS so /api/v1/docs is served from our static files, not a CDN
+    "corsheaders",
     "storages",
     "django_tasks",
     "django_rq",
     # Local
     "articles",
     "ingest",
+    "api",
     "desk",
 ]
     "jobs",
@@ -90,12 +93,16 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestLogMiddleware",
     # /healthz answers before host validation and the SSL redirect, for load-balancer probes.
     "newsroom.middleware.HealthCheckMiddleware",
+    # CORS for the content API (/api/): before anything that answers, so 429s and cached hits carry it too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cached pages for anonymous readers are answered here, with every header above and without the
     # session, CSRF, auth and messages work below (articles/cache.py).
+    # The content API's rate limits and tokens, before the page cache answers cached API responses.
+    "api.middleware.ApiRateLimitMiddleware",
     "articles.cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -367,6 +374,21 @@ LOGGING = {
 }
 
 ARTICLES_PER_PAGE = 20
+
+# Content API (api/, /api/v1/): requests a minute per anonymous client address, and per partner token.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 60)
+API_TOKEN_RATE_LIMIT = env_int("API_TOKEN_RATE_LIMIT", 600)
+# Any origin may read the API with GET (no cookies are sent or needed).
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining"]
+# Webhooks (api/webhooks.py): internal and plain-http endpoints only with DEBUG on (or this set);
+# seconds between a failed delivery's attempts (backoff); deliveries in a background thread.
+WEBHOOK_ALLOW_INTERNAL = env_bool("WEBHOOK_ALLOW_INTERNAL", default=DEBUG)
+WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200")]
+WEBHOOK_BACKGROUND = env_bool("WEBHOOK_BACKGROUND", default=True)
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
 
 # Any origin may read the API with GET (no cookies are sent or needed).

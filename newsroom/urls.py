@@ -16,6 +16,7 @@ urlpatterns = [
     # The writing desk's small endpoints (heartbeat of the article screen) live under the admin's path.
     path(f"{settings.ADMIN_URL}desk/", include("desk.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("articles.urls")),
 ]
 if settings.DEBUG:

@@ -281,3 +281,38 @@ def test_a_tag_or_author_used_only_by_hidden_articles_is_not_found(reader, newsr
     # Positive control: the live story's tag and author still answer.
     assert_shows_live(reader, newsroom, f"/tag/{newsroom.tag_slug}/")
     assert_shows_live(reader, newsroom, f"/author/{newsroom.author.slug}/")
+
+
+# The content API (api/) --------------------------------------------------------------
+
+
+def test_api_lists_show_no_hidden_article(reader, newsroom, settings):
+    settings.API_RATE_LIMIT = 0
+    since = "2000-01-01T00:00:00Z"
+    for query in [
+        "", "?limit=100", f"?section={newsroom.section.slug}", f"?tag={newsroom.tag_slug}",
+        f"?author={newsroom.author.slug}", "?q=container+terminal", f"?updated_since={since}",
+        f"?published_after={since}",
+    ]:  # fmt: skip
+        assert_shows_live(reader, newsroom, f"/api/v1/articles{query}")
+    assert_shows_live(reader, newsroom, f"/api/v1/articles/{newsroom.live.pk}")
+    for url in ["/api/v1/authors?limit=100", "/api/v1/tags?limit=100", "/api/v1/sections"]:
+        assert_no_leak(fetch(reader, url)[1], url)
+
+
+def test_api_detail_and_lookup_of_hidden_article_are_not_found(reader, newsroom, settings):
+    settings.API_RATE_LIMIT = 0
+    for kind, article in newsroom.hidden.items():
+        for url in [f"/api/v1/articles/{article.pk}", f"/api/v1/articles/lookup?path={article.get_absolute_url()}"]:
+            response, text = fetch(reader, url)
+
+            assert response.status_code == HTTPStatus.NOT_FOUND, (kind, url)
+            assert_no_leak(text, f"{url} ({kind})")
+
+
+def test_api_related_ids_name_no_hidden_article(reader, newsroom, settings):
+    settings.API_RATE_LIMIT = 0
+    data = reader.get(f"/api/v1/articles/{newsroom.live.pk}").json()
+
+    assert newsroom.related.pk in data["related_ids"]  # positive control
+    assert not {article.pk for article in newsroom.hidden.values()} & set(data["related_ids"])

@@ -1,0 +1,154 @@
+"""The API's own bookkeeping of changes, from the same model signals as the page cache (articles/invalidation.py):
+
+- `updated_since`: a change to what is shown with a public article outside its own row (a correction, the
+  byline, tags) stamps ArticleChange; the article's own saves move `modified_at`;
+- `/api/v1/removed`: an article leaving public view (unpublished, embargoed again, deleted) gets a Removal
+  row with the time, which goes again when the article is public once more;
+- webhooks: published / updated / unpublished events, sent after commit (api/webhooks.py);
+- cached API responses: the keys only the API notes (`list-api-changes`, `list-api-removed`,
+  `list-api-tags`) get new tokens through the page cache's own `changed()`.
+"""
+
+import threading
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from articles.invalidation import changed
+
+from . import webhooks
+
+CHANGES, REMOVED, TAGS = "list-api-changes", "list-api-removed", "list-api-tags"
+
+# Articles being deleted: their bylines, tags and corrections go first, and must not be stamped as changes.
+_deleting = threading.local()
+
+
+def _is_deleting(pk):
+    return pk in getattr(_deleting, "pks", ())
+
+
+def _stored_public(pk):
+    from articles.models import Article
+
+    return Article.objects.published().filter(pk=pk).exists()
+
+
+def article_payload(article):
+    return {
+        "id": article.pk,
+        "headline": article.headline,
+        "url": article.get_absolute_url(),
+        "api": f"/api/v1/articles/{article.pk}",
+    }
+
+
+def _article_pre_save(sender, instance, raw=False, **kwargs):
+    adding = raw or instance._state.adding or not instance.pk
+    instance._api_was_public = False if adding else _stored_public(instance.pk)
+
+
+def _article_saved(sender, instance, raw=False, **kwargs):
+    from .models import Removal
+
+    if raw:
+        return
+    was, now = getattr(instance, "_api_was_public", False), instance.is_live
+    if now:
+        if not was:
+            Removal.objects.filter(article_id=instance.pk).delete()
+            changed(soft={CHANGES, REMOVED})
+        else:
+            changed(soft={CHANGES})
+        webhooks.event("article.updated" if was else "article.published", instance, article_payload(instance))
+    elif was:
+        _removed(instance)
+
+
+def _removed(article):
+    from .models import Removal
+
+    Removal.objects.update_or_create(
+        article_id=article.pk, defaults={"removed_at": timezone.now(), "url": article.get_absolute_url()}
+    )
+    changed(soft={REMOVED, CHANGES})
+    webhooks.event("article.unpublished", article, {"id": article.pk, "url": article.get_absolute_url()})
+
+
+def _article_pre_delete(sender, instance, **kwargs):
+    if not hasattr(_deleting, "pks"):
+        _deleting.pks = set()
+    _deleting.pks.add(instance.pk)
+    instance._api_was_public = _stored_public(instance.pk)
+
+
+def _article_deleted(sender, instance, **kwargs):
+    _deleting.pks.discard(instance.pk)
+    if getattr(instance, "_api_was_public", False):
+        _removed(instance)
+
+
+def _touch(article_id, *, extra=()):
+    """Something shown with article `article_id` changed: stamp it, if readers can see it."""
+    from articles.models import Article
+
+    from .models import ArticleChange
+
+    if _is_deleting(article_id):
+        return
+    fields = ("headline", "slug", "publication_date", "published_at")
+    article = Article.objects.published().filter(pk=article_id).only(*fields).first()
+    if article is None:
+        return
+    ArticleChange.objects.update_or_create(article_id=article_id, defaults={"changed_at": timezone.now()})
+    changed(soft={CHANGES, *extra})
+    webhooks.event("article.updated", article, article_payload(article))
+
+
+def _correction_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _touch(instance.article_id)
+
+
+def _byline_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _touch(instance.article_id)
+
+
+def _tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _touch(instance.content_object_id, extra=(TAGS,))
+
+
+def _links_changed(kind):
+    def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        extra = (TAGS,) if kind == "tag" else ()
+        if reverse:
+            for pk in pk_set or ():
+                _touch(pk, extra=extra)
+        else:
+            _touch(instance.pk, extra=extra)
+
+    return handler
+
+
+def connect_signals():
+    from articles.models import Article, ArticleAuthor, Correction, TaggedArticle
+
+    def connect(signal, handler, model, name):
+        signal.connect(handler, sender=model, weak=False, dispatch_uid=f"api-{name}-{model._meta.label}")
+
+    connect(pre_save, _article_pre_save, Article, "pre-save")
+    connect(post_save, _article_saved, Article, "save")
+    connect(pre_delete, _article_pre_delete, Article, "pre-delete")
+    connect(post_delete, _article_deleted, Article, "delete")
+    connect(post_save, _correction_changed, Correction, "save")
+    connect(post_delete, _correction_changed, Correction, "delete")
+    connect(post_save, _byline_changed, ArticleAuthor, "save")
+    connect(post_delete, _byline_changed, ArticleAuthor, "delete")
+    connect(post_save, _tagging_changed, TaggedArticle, "save")
+    connect(post_delete, _tagging_changed, TaggedArticle, "delete")
+    connect(m2m_changed, _links_changed("tag"), TaggedArticle, "m2m")
+    connect(m2m_changed, _links_changed("author"), ArticleAuthor, "m2m")
