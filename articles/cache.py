@@ -22,9 +22,12 @@ HTTP cache that speaks ESI (Varnish, see deploy/varnish/) the markers become `<e
 in the shared cache, and the first request after it treats each story whose time came as a publication
 (`_tick`). Fragments that show the date expire at midnight in the newsroom's time zone.
 
-**One round trip.** Every change also renews one *change sequence* (`seq`, in the same MSET). A worker
-remembers the sequence at which it last found an entry fresh, so a hit reads only the sequence; the entry's
-key tokens are read (one MGET) only after something changed somewhere.
+**No round trip.** Every change gets a number (an atomic increment) and a record of the keys it changed, and
+is announced on a publish/subscribe channel (`_ChangeFeed`). A worker hears the announcements on its own
+connection and keeps what it heard; a hit checks that connection (a poll of its socket) and the entry's keys
+against the changes since the entry was last found fresh, with no round trip. When the feed cannot vouch (a
+gap, a lost connection, half a second since it last asked), a hit asks Redis in one MGET as before, and reads
+the entry's tokens only when a change touched its keys.
 
 **Races.** Tokens are read *after* rendering, when the keys are known; a change that lands while a page
 renders is caught by the change sequence (read before and after): the page is then stored as already
@@ -39,10 +42,13 @@ import datetime
 import hashlib
 import io
 import logging
+import os
 import re
 import secrets
+import select
 import sys
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
@@ -50,7 +56,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db import close_old_connections, connections
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -64,6 +72,7 @@ from django.utils.cache import (
 from django.utils.functional import cached_property
 from django.utils.http import http_date, urlencode
 from django.utils.safestring import mark_safe
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -74,6 +83,10 @@ EPOCH = "changes:epoch"  # made once with the counter: a counter that starts aga
 CHANGE = "changes:"  # changes:<number> → the keys that change changed, kept CHANGE_LOG_SECONDS
 CHANGE_LOG_SECONDS = 600
 CHANGE_HISTORY = 512  # changes each worker remembers, to check entries it last found fresh a while ago
+FEED = "changes:feed"  # publish/subscribe channel: "<number> <key> <key> …" for each change, or RECHECK
+RECHECK = "recheck"  # on FEED: something other than tokens changed (the schedule); ask the shared cache
+FEED_RECHECK = 0.5  # seconds: a worker listening to FEED still asks the shared cache at least this often
+FEED_RETRY = 5  # seconds between attempts to subscribe to FEED
 HARD_SEQ = "seq-hard"  # a token that changes with every takedown
 SCHEDULE_KEY = "schedule:next"  # (the next moment a scheduled story or an embargo comes due,)
 SCHEDULE_LAST = "schedule:last"  # the moment up to which such stories have been handled
@@ -183,7 +196,11 @@ def write_tokens(*, soft=(), hard=()):
     cache.set_many(values, timeout=None)
     if number is not None:
         # After the tokens: a worker that reads the record knows they are written.
-        cache.set(f"{CHANGE}{number}", tuple(sorted(soft | hard)), timeout=CHANGE_LOG_SECONDS)
+        keys = tuple(sorted(soft | hard))
+        cache.set(f"{CHANGE}{number}", keys, timeout=CHANGE_LOG_SECONDS)
+        _announce(" ".join([str(number), *keys]))
+    else:
+        _announce(RECHECK)
 
 
 def _next_change_number():
@@ -199,7 +216,9 @@ def _next_change_number():
 
 def _start_epoch():
     cache.add(EPOCH, _new_token(hard=False), timeout=None)
-    cache.add(COUNTER, 0, timeout=None)
+    # From a random number: a worker that hears change numbers from a new epoch (the shared cache was flushed)
+    # cannot mistake them for ones it has already seen (_ChangeFeed).
+    cache.add(COUNTER, secrets.randbelow(1 << 40) << 16, timeout=None)
 
 
 # What this worker knows of the changes: every change up to `known` has been read (its keys are in `deltas`).
@@ -239,6 +258,136 @@ def _sync_now():
     found = cache.get_many([COUNTER, EPOCH])
     if found.get(COUNTER) is not None and found.get(EPOCH) is not None:
         _sync(found[COUNTER], found[EPOCH])
+
+
+def _announce(message):
+    """Tell every worker's change feed (below) at once; a cache without publish/subscribe has no feed."""
+    publish = getattr(cache, "publish", None)
+    if publish is not None:
+        publish(FEED, message)
+
+
+class _ChangeFeed:
+    """What this worker hears of changes as they are made, so that a hit needs no round trip to learn of them.
+
+    Each change (write_tokens) is also published on FEED with its number and keys. A worker subscribes once;
+    on a hit it reads whatever has arrived on that connection (a poll of its socket, no round trip), and a
+    change numbered one after the last it knows goes straight into `_changes`. Anything it cannot account for
+    (a gap in the numbers, numbers from another epoch, a lost connection, a change of schedule, or
+    FEED_RECHECK seconds since it last asked) sends the hit to the shared cache as before (one MGET), so the
+    feed only ever saves round trips. A takedown is published before the editor's save returns, so the next
+    request anywhere hears of it.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid = None
+
+    def _start(self):
+        self._pid = os.getpid()  # a connection is never shared with a forked child
+        self._pubsub = self._poller = None
+        self._retry_at = 0.0
+        self._checked_at = None  # when the shared cache was last asked, while the feed was listening
+        self._counter = None  # the latest change number it said then
+        self._schedule = None
+
+    def current(self):
+        """{COUNTER, EPOCH, SCHEDULE_KEY} as of now without a round trip, or None: ask the shared cache."""
+        if not settings.PAGE_CACHE_CHANGE_FEED or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._pid != os.getpid():
+                self._start()
+            if self._pubsub is None:
+                self._listen()
+                return None
+            try:
+                self._read()
+            except (RedisError, OSError, ValueError) as exc:
+                logger.warning("Change feed lost (%s); asking the shared cache until it is back", exc)
+                self._close()
+                return None
+            state = _changes
+            if (
+                self._checked_at is None
+                or time.monotonic() - self._checked_at > FEED_RECHECK
+                or state["known"] is None
+                or state["known"] < self._counter
+            ):
+                return None
+            return {COUNTER: state["known"], EPOCH: state["epoch"], SCHEDULE_KEY: self._schedule}
+        finally:
+            self._lock.release()
+
+    def checked(self, found):
+        """The shared cache was just asked (and `_sync` has read what it said)."""
+        with self._lock:
+            if self._pid == os.getpid() and self._pubsub is not None:
+                self._checked_at = time.monotonic()
+                self._counter = found[COUNTER]
+                self._schedule = found.get(SCHEDULE_KEY)
+
+    def restart(self):
+        """Settings changed (tests): drop the subscription; the next hit subscribes again where they say."""
+        with self._lock:
+            if self._pid == os.getpid() and self._pubsub is not None:
+                self._close()
+            self._pid = None
+
+    def forget(self):
+        self._checked_at = None  # (no lock: _sync calls this holding _changes_lock, which _read takes inside it)
+
+    def _listen(self):
+        if time.monotonic() < self._retry_at:
+            return
+        self._retry_at = time.monotonic() + FEED_RETRY
+        subscribe = getattr(cache, "subscribe", None)
+        pubsub = subscribe(FEED) if subscribe is not None else None
+        if pubsub is None:
+            return
+        self._pubsub, self._socket = pubsub, pubsub.connection._sock
+        self._poller = select.poll()
+        self._poller.register(self._socket, select.POLLIN)
+        self._checked_at = None  # what was said before the subscription: ask
+
+    def _read(self):
+        if not self._poller.poll(0):
+            return  # nothing has arrived: most hits
+        while (message := self._pubsub.get_message(ignore_subscribe_messages=True)) is not None:
+            number, *keys = message["data"].decode().split(" ")
+            if number == RECHECK:
+                self._checked_at = None
+                continue
+            number = int(number)
+            with _changes_lock:
+                state = _changes
+                if state["known"] is not None and number == state["known"] + 1:
+                    state["deltas"][number] = frozenset(keys)
+                    state["known"] = number
+                    if len(state["deltas"]) > CHANGE_HISTORY:
+                        state["deltas"].popitem(last=False)
+                elif number not in state["deltas"]:  # (those it has: heard again, read meanwhile by _sync)
+                    self._checked_at = None  # a gap, or another epoch
+        if self._pubsub.connection is None or self._pubsub.connection._sock is not self._socket:
+            raise OSError("the connection was made again; changes may have been missed")
+
+    def _close(self):
+        try:
+            self._pubsub.close()
+        except Exception:  # noqa: BLE001 — already broken; only the file descriptor matters
+            pass
+        self._pubsub = self._poller = None
+        self._checked_at = None
+        self._retry_at = time.monotonic() + FEED_RETRY
+
+
+_feed = _ChangeFeed()
+
+
+@receiver(setting_changed)
+def _cache_settings_changed(setting, **kwargs):
+    if setting in ("CACHES", "PAGE_CACHE_CHANGE_FEED"):
+        _feed.restart()
 
 
 def _still_fresh(item):
@@ -318,6 +467,7 @@ def schedule_changed(moment):
     current = cache.get(SCHEDULE_KEY)
     if current is not None and (current[0] is None or moment < current[0]):
         cache.set(SCHEDULE_KEY, (moment,), timeout=SCHEDULE_RECHECK)
+        _announce(RECHECK)
 
 
 def _next_change(now):
@@ -327,9 +477,14 @@ def _next_change(now):
     return (value[0] if value else None) or now + datetime.timedelta(days=1)
 
 
+def _due(now, value):
+    """True when the clock must run: a scheduled moment has come, or the next one is not known."""
+    return value is None or (value[0] is not None and value[0] <= now)
+
+
 def _schedule(now, value):
     """Run the clock when a scheduled moment has come (or is unknown); True when it changed tokens."""
-    if value is not None and (value[0] is None or value[0] > now):
+    if not _due(now, value):
         return False
     # One worker handles it; the others go on with what they have (it takes a few milliseconds).
     if not cache.add("lock:schedule", 1, timeout=10):
@@ -363,6 +518,7 @@ def _tick(now):
         httpcache.purge(soft=soft)
     cache.set(SCHEDULE_LAST, now, timeout=None)
     cache.set(SCHEDULE_KEY, (next_scheduled_change(now),), timeout=SCHEDULE_RECHECK)
+    _announce(RECHECK)
     return bool(soft)
 
 
@@ -526,10 +682,14 @@ def _refresh_fragment(name, param, key):
 
 def _build_fragment(name, param, now, key, request=None):
     before = _before_render() if key else None
-    html, keys = FRAGMENTS[name](param, request)
-    until = http_until = min(local_midnight(now), now + _lifetime())
+    # A fragment may also say when it stops being right (`ends`: a banner's expiry, for HTTP caches too) and
+    # when to render it again here (`renew`: the Most read box, each minute), as a third and fourth item.
+    html, keys, *times = FRAGMENTS[name](param, request)
+    ends, renew = [*times, None, None][:2]
+    until = http_until = min(local_midnight(now), now + _lifetime(), *([ends] if ends else []))
     if _changes_with_schedule(keys):
         http_until = min(until, _next_change(now))
+    until = min(until, renew) if renew else until
     previous = _local_fragments.get(key) if key else None
     entry = {
         "html": html.encode(),
@@ -594,6 +754,7 @@ def clear_local_memory():
     """Forget what this worker holds in memory (tests, and a worker that has seen a flush)."""
     _local_pages.clear()
     _local_fragments.clear()
+    _feed.forget()
 
 
 def is_reader_request(request):
@@ -641,16 +802,11 @@ def _lookup(request, key, now, entry=None, *, shared=False):
     """
     if entry is None:
         entry = _local_pages.get(key)
-    found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
-    if found.get(COUNTER) is None or found.get(EPOCH) is None:
-        # First use, a flushed cache, or the shared cache is away.
-        _start_epoch()
-        found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
-        if found.get(COUNTER) is None or found.get(EPOCH) is None:
+    found = _feed.current()
+    if found is None or _due(now, found[SCHEDULE_KEY]):
+        found = _ask_for_changes(now)
+        if found is None:
             return _Lookup(key, available=False)
-    if _schedule(now, found.get(SCHEDULE_KEY)):
-        found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
-    _sync(found[COUNTER], found[EPOCH])
     request._cache_next_change = (found.get(SCHEDULE_KEY) or (None,))[0]
     if entry is None:
         return _Lookup(key)
@@ -700,6 +856,23 @@ def _lookup(request, key, now, entry=None, *, shared=False):
             _local_fragments[f"fragment:{name}:{param}"] = fragment  # read from Redis once, not on every hit
         parts.append(fragment)
     return _Lookup(key, _respond(request, entry, parts, now, hit=True))
+
+
+def _ask_for_changes(now):
+    """The latest change's number, the epoch and the schedule, from the shared cache (one round trip, or more
+    when the clock runs); what this worker has not heard of yet is read (`_sync`). None: the cache is away."""
+    found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
+    if found.get(COUNTER) is None or found.get(EPOCH) is None:
+        # First use, a flushed cache, or the shared cache is away.
+        _start_epoch()
+        found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
+        if found.get(COUNTER) is None or found.get(EPOCH) is None:
+            return None
+    if _schedule(now, found.get(SCHEDULE_KEY)):
+        found = cache.get_many([COUNTER, EPOCH, SCHEDULE_KEY])
+    _sync(found[COUNTER], found[EPOCH])
+    _feed.checked(found)
+    return found
 
 
 _refresher = None

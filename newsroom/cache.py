@@ -6,7 +6,9 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -135,3 +137,38 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False)
+
+    # Publish/subscribe (articles/cache.py's change feed) ------------------
+
+    def publish(self, channel, message):
+        """Send `message` (bytes or str) to every subscriber of `channel`; False when Redis is away."""
+        if self._is_open():
+            return False
+        try:
+            self._cache.get_client(write=True).publish(self.make_key(channel), message)
+        except RedisError as exc:
+            self._trip("publish", exc)
+            return False
+        return True
+
+    def subscribe(self, channel):
+        """A redis-py PubSub subscribed to `channel` (the subscription confirmed), or None when Redis is away.
+
+        It has a connection of its own, which the caller closes; it is not retried or reconnected here."""
+        if self._is_open():
+            return None
+        pubsub = None
+        try:
+            pubsub = self._cache.get_client().pubsub()
+            pubsub.subscribe(self.make_key(channel))
+            # A broken connection is the caller's to notice (it re-reads what it missed), not redis-py's to retry.
+            pubsub.connection.retry = Retry(NoBackoff(), 0)
+            confirmed = pubsub.get_message(timeout=self._cache._pool_options.get("socket_timeout") or 0.5)
+            if not confirmed or confirmed.get("type") != "subscribe":
+                raise RedisError("no subscription confirmed")
+        except RedisError as exc:
+            self._trip("subscribe", exc)
+            if pubsub is not None:
+                pubsub.close()
+            return None
+        return pubsub

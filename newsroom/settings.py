@@ -188,6 +188,9 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
 # That one worker renders the page in a background thread while it, too, answers with the previous copy
 # (off: the reader whose request found the page stale waits for the render). Takedowns always render at once.
 PAGE_CACHE_BACKGROUND_REFRESH = env_bool("PAGE_CACHE_BACKGROUND_REFRESH", default=True)
+# Each worker also listens for changes on a Redis publish/subscribe channel, so a hit learns of them without a
+# round trip (off: every hit asks Redis). Either way a takedown is never served after its save returns.
+PAGE_CACHE_CHANGE_FEED = env_bool("PAGE_CACHE_CHANGE_FEED", default=True)
 # Pages go stale when a change commits. On: also at once, for reads inside the writing transaction (tests).
 PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = env_bool("PAGE_CACHE_INVALIDATE_BEFORE_COMMIT", default=False)
 # The HTTP cache in front (articles/httpcache.py, deploy/varnish/): the response header carrying each page's

@@ -6,13 +6,16 @@ article's moment, an embargo lifting, midnight in the newsroom's time zone).
 
 import datetime
 import logging
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from http import HTTPStatus
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -470,6 +473,52 @@ def test_caching_recovers_when_redis_returns(client, settings, private_redis):
     assert get(client, url)["X-Page-Cache"] == "miss"
     assert get(client, url)["X-Page-Cache"] == "hit"
     cache.clear()
+
+
+# The change feed: a hit hears of changes without asking Redis --------------------------------------------
+
+
+def _commands_run(port):
+    """Commands the private Redis has run so far (this question included)."""
+    return redis.Redis(port=port).info("stats")["total_commands_processed"]
+
+
+@pytest.mark.parametrize("feed", [True, False])
+def test_a_hit_asks_redis_nothing_while_nothing_changes(client, settings, private_redis, monkeypatch, feed):
+    port, _start, _stop = private_redis
+    settings.CACHES = _redis_cache(port)
+    settings.PAGE_CACHE_CHANGE_FEED = feed
+    monkeypatch.setattr(page_cache, "FEED_RECHECK", 60)  # this test is not about the periodic check
+    url = ArticleFactory(live=True).get_absolute_url()
+    get(client, url)
+    get(client, url)  # the first hit subscribes and asks
+
+    asking = _commands_run(port) - _commands_run(port)  # what counting costs
+    start = _commands_run(port)
+    hits = [get(client, url)["X-Page-Cache"] for _ in range(10)]
+    used = _commands_run(port) - start + asking
+
+    assert hits == ["hit"] * 10
+    assert used == (0 if feed else 10)
+
+
+def test_a_takedown_written_by_another_process_is_never_served_after_it_returns(
+    client, settings, private_redis, monkeypatch
+):
+    port, _start, _stop = private_redis
+    settings.CACHES = _redis_cache(port)
+    monkeypatch.setattr(page_cache, "FEED_RECHECK", 600)  # the feed alone must tell (the process takes seconds)
+    article = ArticleFactory(live=True)
+    url = article.get_absolute_url()
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+
+    # Another worker (here, another process) takes the story down: tokens, change record, announcement.
+    writer = "import django; django.setup(); from articles import cache; cache.write_tokens(hard=[__import__('sys').argv[1]])"
+    environment = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0", "CACHE_KEY_PREFIX": ""}
+    subprocess.run([sys.executable, "-c", writer, f"article-{article.pk}"], env=environment, check=True, timeout=60)
+
+    assert get(client, url)["X-Page-Cache"] == "miss"
 
 
 def test_pages_held_in_worker_memory_are_bounded(client, settings):
