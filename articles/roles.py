@@ -14,6 +14,8 @@
 | images: add, view / change                   |  yes   |  yes   |  yes  |
 | authors                                      |  view  |  view  |  yes  |
 | users, groups (roles), admin log             |        |        |  yes  |
+| live entries (writers: on their own articles)|  yes   |  yes   |  yes  |
+| live blogs, breaking-news banner             |  view  |  yes   |  yes  |
 
 "view" on authors, sections and images is what the article form's autocompletes need.
 Writers additionally see and edit only their own articles (created by them or with them in
@@ -36,6 +38,9 @@ _WRITER = {
     ("articles", "tag"): ("view",),
     ("articles", "author"): ("view",),
     ("articles", "image"): ("add", "view"),
+    # Live coverage (live/): writers post to live blogs of their own articles (live/admin.py checks that).
+    ("live", "liveblog"): ("view",),
+    ("live", "entry"): ALL,
 }
 
 _EDITOR = {
@@ -47,6 +52,8 @@ _EDITOR = {
     ("articles", "taggedarticle"): ALL,
     ("articles", "redirect"): ALL,
     ("articles", "image"): ("add", "change", "view"),
+    ("live", "liveblog"): ALL,
+    ("live", "banner"): ALL,
 }
 
 _STAFF = {

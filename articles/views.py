@@ -278,6 +278,7 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .for_listing()
+            .select_related("live_blog")  # live coverage (live/), in the same query
             .prefetch_related("tags")
             .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         )

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "articles",
     "ingest",
     "api",
+    "live",
+    "jobs",
     "desk",
 ]
     "jobs",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cached pages for anonymous readers are answered here, with every header above and without the
+    # Counts readers' views of article pages, those the page cache answers included (live/counting.py).
+    "live.counting.ViewCountMiddleware",
     # session, CSRF, auth and messages work below (articles/cache.py).
     # The content API's rate limits and tokens, before the page cache answers cached API responses.
     "api.middleware.ApiRateLimitMiddleware",
@@ -395,4 +399,14 @@ WEBHOOK_BACKGROUND = env_bool("WEBHOOK_BACKGROUND", default=True)
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
 
 # Any origin may read the API with GET (no cookies are sent or needed).
+# Live coverage (live/): how often live pages' script asks for new entries (10-30 s), and the most entries shown.
+LIVE_POLL_SECONDS = min(30, max(10, env_int("LIVE_POLL_SECONDS", 15)))
+LIVE_MAX_ENTRIES = env_int("LIVE_MAX_ENTRIES", 500)
+# Most read: the top MOST_READ_SIZE stories of the last MOST_READ_HOURS hours, renewed at most every
+# MOST_READ_REFRESH_SECONDS; MOST_READ_COUNTING=0 stops counting views.
+MOST_READ_SIZE = env_int("MOST_READ_SIZE", 5)
+MOST_READ_HOURS = min(168, max(1, env_int("MOST_READ_HOURS", 24)))
+MOST_READ_REFRESH_SECONDS = max(1, env_int("MOST_READ_REFRESH_SECONDS", 60))
+MOST_READ_COUNTING = env_bool("MOST_READ_COUNTING", default=True)
+PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
 

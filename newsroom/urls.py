@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}desk/", include("desk.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("", include("live.urls")),
     path("", include("articles.urls")),
 ]
 if settings.DEBUG:

@@ -136,13 +136,13 @@ def test_archive_queries_do_not_grow_with_articles(client, django_assert_num_que
         ArticleFactory(live=True, section=section, authors=authors, published_at=at(2024, 3, 1 + n, 12))
 
     # months with counts, previous year, next year, navigation
-    with django_assert_num_queries(4):
-        assert client.get(year_url(2024)).status_code == HTTPStatus.OK
-    # count, page of articles, their authors, days with counts, navigation
     with django_assert_num_queries(5):
+        assert client.get(year_url(2024)).status_code == HTTPStatus.OK
+    # count, page of articles, their authors, days with counts, navigation (each page: + the banner, live/)
+    with django_assert_num_queries(6):
         assert client.get(month_url(2024, 3)).status_code == HTTPStatus.OK
     # count, page of articles, their authors, navigation
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(day_url(2024, 3, 1)).status_code == HTTPStatus.OK
 
 
@@ -203,7 +203,7 @@ def test_archive_pages_depend_on_their_period_and_their_cards(client, page_cache
     section, author = SectionFactory(), AuthorFactory()
     story = ArticleFactory(live=True, section=section, authors=[author], published_at=at(2024, 3, 5, 12))
     cards = {f"article-{story.pk}", f"author-{author.pk}"}  # its section is in the navigation too
-    navigation = {"all", "frag-nav", f"section-{section.pk}"}
+    navigation = {"all", "frag-nav", "frag-banner", f"section-{section.pk}"}  # and the banner (live/)
 
     def keys(url):
         return set(client.get(url)["xkey"].split()) - navigation

@@ -405,8 +405,8 @@ def test_search_page_queries_do_not_grow_with_results(client, django_assert_num_
         ArticleFactory(live=True, headline=f"Harbour story {n}", section=section, authors=authors, tags=["Sea"])
 
     # navigation (which also gives the section choices), the newest matches' ids (which give the count), page of
-    # articles, their authors, snippets
-    with django_assert_num_queries(5):
+    # articles, their authors, snippets, the banner (live/)
+    with django_assert_num_queries(6):
         response = client.get(SEARCH, {"q": "harbour", "section": section.slug})
 
     assert len(response.context["articles"]) == count
