@@ -4,7 +4,7 @@ import os
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["tests.varnish"]
+pytest_plugins = ["tests.varnish", "tests.seaweedfs"]
 
 
 def pytest_configure(config):

@@ -7,18 +7,40 @@ registry clean-up once its heartbeat lapses and is retried the same way (Abandon
 tests in jobs/tests/test_jobs.py run a real RQ worker against Redis and fail if the shape changes.
 """
 
+import traceback
+import types
+
 import django_rq
 from django.conf import settings
 from django_tasks.base import TASK_MAX_PRIORITY, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
-from django_tasks_rq.backend import Job, failed_callback, success_callback
+from django_tasks_rq.backend import Job, success_callback
+from django_tasks_rq.backend import failed_callback as tasks_failed_callback
 from django_tasks_rq.backend import RQBackend as BaseRQBackend
 from rq import Retry
 from rq.job import Callback, JobStatus
 
+from .records import record_failure
+
+
+def failed_callback(job, connection, exc_type, exc_value, tb):
+    """Every failed run, and a run whose worker died (AbandonedJobError), is recorded with its error for staff.
+
+    Recorded here rather than from django-tasks' task_finished signal: RQ calls this before it stores the
+    run's result, so the TaskResult the signal carries has no error yet.
+    """
+    if isinstance(tb, types.TracebackType):
+        error = "".join(traceback.format_exception(exc_type, exc_value, tb))
+    else:  # RQ's registry clean-up passes a stack summary for a job whose worker stopped answering
+        error = f"{exc_type.__name__}: the worker running this job stopped (killed, or lost) before it finished"
+    record_failure(job.func_name, job.args, job.kwargs, error)
+    tasks_failed_callback(job, connection, exc_type, exc_value, tb)
+
 
 class RQBackend(BaseRQBackend):
+    records_failures = True  # failed_callback above does, with the error
+
     def enqueue(self, task, args, kwargs):
         self.validate_task(task)
         task_result = TaskResult(

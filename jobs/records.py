@@ -43,7 +43,7 @@ def task_finished_handler(sender, task_result, **kwargs):
     """django-tasks' task_finished signal: sent after every run, in the worker (or in-process)."""
     task_path = task_result.task.module_path
     try:
-        if task_result.status == TaskResultStatus.FAILED:
+        if task_result.status == TaskResultStatus.FAILED and not getattr(sender, "records_failures", False):
             error = task_result.errors[-1].traceback if task_result.errors else "unknown error"
             logger.error("Job %s failed: %s", task_path, error.strip().splitlines()[-1] if error else "")
             record_failure(task_path, task_result.args, task_result.kwargs, error or "")

@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "jobs",
     "desk",
 ]
-    "jobs",
 
 MIDDLEWARE = [
     # Outermost: logs every request, including the ones answered by the two below.
@@ -102,9 +101,9 @@ MIDDLEWARE = [
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cached pages for anonymous readers are answered here, with every header above and without the
+    # session, CSRF, auth and messages work below (articles/cache.py).
     # Counts readers' views of article pages, those the page cache answers included (live/counting.py).
     "live.counting.ViewCountMiddleware",
-    # session, CSRF, auth and messages work below (articles/cache.py).
     # The content API's rate limits and tokens, before the page cache answers cached API responses.
     "api.middleware.ApiRateLimitMiddleware",
     "articles.cache.ReaderPageCacheMiddleware",
@@ -162,16 +161,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
 
-# Readers' pages (articles/cache.py). Page caching needs a cache every worker shares, so it is on by default
-# only with Redis. 0 turns it off (the test configuration, conftest.py, turns it off unless a test asks for it).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
-# Cache-Control for anonymous pages, capped by the moment the page stops being right (a scheduled
-# article's time, midnight): browsers keep it PAGE_BROWSER_MAX_AGE, a CDN PAGE_CDN_MAX_AGE (s-maxage).
-PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
-PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
-PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
-# Pages each worker also keeps in memory (a few tens of kB each; whether they are still fresh is checked in Redis
-# on every request). Fewer than the pages readers are reading means fetching whole pages from Redis on most hits.
 # Background jobs (jobs/, articles/tasks.py): django-tasks on RQ with the Redis above; a worker runs
 # `python manage.py rqworker --job-class django_tasks_rq.Job default`. Without Redis, jobs run in-process right
 # after the commit that asked for them, so `make run` needs no worker.
@@ -185,6 +174,16 @@ else:
 # A job that runs longer than this is stopped and retried (a 40-MP photo takes a few seconds).
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
 
+# Readers' pages (articles/cache.py). Page caching needs a cache every worker shares, so it is on by default
+# only with Redis. 0 turns it off (the test configuration, conftest.py, turns it off unless a test asks for it).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Cache-Control for anonymous pages, capped by the moment the page stops being right (a scheduled
+# article's time, midnight): browsers keep it PAGE_BROWSER_MAX_AGE, a CDN PAGE_CDN_MAX_AGE (s-maxage).
+PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
+PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 300)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 30)
+# Pages each worker also keeps in memory (a few tens of kB each; whether they are still fresh is checked in Redis
+# on every request). Fewer than the pages readers are reading means fetching whole pages from Redis on most hits.
 PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 1000)
 # After an edit or a publication, one worker renders a page again while the others may serve the previous
 # copy for at most this many seconds (no reader queues behind a re-render). Takedowns never serve stale copies.
@@ -195,6 +194,10 @@ PAGE_CACHE_BACKGROUND_REFRESH = env_bool("PAGE_CACHE_BACKGROUND_REFRESH", defaul
 # Each worker also listens for changes on a Redis publish/subscribe channel, so a hit learns of them without a
 # round trip (off: every hit asks Redis). Either way a takedown is never served after its save returns.
 PAGE_CACHE_CHANGE_FEED = env_bool("PAGE_CACHE_CHANGE_FEED", default=True)
+# Under gunicorn those background renders run in one renderer process per app server, started by the master
+# (articles/renderer.py), at this `nice` level, so serving workers get the CPU first; 0 renders in the workers.
+PAGE_CACHE_RENDER_PROCESS = env_bool("PAGE_CACHE_RENDER_PROCESS", default=True)
+PAGE_CACHE_RENDER_NICE = env_int("PAGE_CACHE_RENDER_NICE", 5)
 # Pages go stale when a change commits. On: also at once, for reads inside the writing transaction (tests).
 PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = env_bool("PAGE_CACHE_INVALIDATE_BEFORE_COMMIT", default=False)
 # The HTTP cache in front (articles/httpcache.py, deploy/varnish/): the response header carrying each page's
@@ -248,19 +251,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-STORAGES = {
-    "default": MEDIA_STORAGE,
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
-}
-WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
-
-# Images: limits on uploads (bytes and pixels) are configurable.
-IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Media in S3-compatible object storage (AWS S3, SeaweedFS, MinIO, R2…) when a bucket is named; otherwise local files
 # under MEDIA_ROOT. Every node of a cluster must use the bucket: a file written on one node is read on all of them.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
@@ -293,8 +283,24 @@ if AWS_STORAGE_BUCKET_NAME:
     }  # fmt: skip
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": MEDIA_STORAGE,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+
+# Images: limits on uploads (bytes and pixels) are configurable.
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Renditions (easy-thumbnails, articles/images.py): made once after an upload, kept under media/renditions/.
 THUMBNAIL_BASEDIR = "renditions"
+# Uploads with more pixels than this are stored at once as a reduced, cleaned copy; the full-size clean copy and
+# the renditions are made by a job (articles/tasks.py), so an editor's upload returns within a second.
+IMAGE_INLINE_MAX_PIXELS = env_int("IMAGE_INLINE_MAX_PIXELS", 12_000_000)
 THUMBNAIL_QUALITY = 82
 THUMBNAIL_IMAGE_SAVE_OPTIONS = {"JPEG": {"quality": 82}, "WEBP": {"quality": 80}}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -308,10 +314,6 @@ TAGGIT_CASE_INSENSITIVE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe /healthz over plain HTTP (the health middleware answers before the redirect, too).
-THUMBNAIL_DEFAULT_STORAGE_ALIAS = "default"
-# Uploads with more pixels than this are stored at once as a reduced, cleaned copy; the full-size clean copy and
-# the renditions are made by a job (articles/tasks.py), so an editor's upload returns within a second.
-IMAGE_INLINE_MAX_PIXELS = env_int("IMAGE_INLINE_MAX_PIXELS", 12_000_000)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -396,9 +398,7 @@ CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "x-ratelimit-limi
 WEBHOOK_ALLOW_INTERNAL = env_bool("WEBHOOK_ALLOW_INTERNAL", default=DEBUG)
 WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200")]
 WEBHOOK_BACKGROUND = env_bool("WEBHOOK_BACKGROUND", default=True)
-PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
 
-# Any origin may read the API with GET (no cookies are sent or needed).
 # Live coverage (live/): how often live pages' script asks for new entries (10-30 s), and the most entries shown.
 LIVE_POLL_SECONDS = min(30, max(10, env_int("LIVE_POLL_SECONDS", 15)))
 LIVE_MAX_ENTRIES = env_int("LIVE_MAX_ENTRIES", 500)
@@ -409,4 +409,3 @@ MOST_READ_HOURS = min(168, max(1, env_int("MOST_READ_HOURS", 24)))
 MOST_READ_REFRESH_SECONDS = max(1, env_int("MOST_READ_REFRESH_SECONDS", 60))
 MOST_READ_COUNTING = env_bool("MOST_READ_COUNTING", default=True)
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
-
