@@ -62,6 +62,10 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         log = self.stdout.write if verbosity >= 1 else None
         report = DemoSeeder(articles=int(articles), seed=int(seed), image_pool=int(image_pool), log=log).run()
+        from live.demo import seed_live_blog
+
+        if seed_live_blog() and verbosity >= 1:
+            self.stdout.write("Live blog added: election night in Ardenport (the home page's lead).")
         if report.articles_created:
             # A bulk load leaves PostgreSQL without statistics: pages are 10-40x slower until ANALYZE (issue 19).
             analyze(*SEEDED_MODELS, stdout=self.stdout if verbosity >= 1 else None)
