@@ -81,10 +81,11 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send selected deliveries again"), permissions=["resend"])
     def send_again(self, request, queryset):
-        from .webhooks import enqueue
+        from .webhooks import Job, enqueue
 
-        ids = list(queryset.values_list("pk", flat=True))
+        deliveries = list(queryset.select_related("endpoint"))
         queryset.update(status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
-        for pk in ids:
-            enqueue(pk)
-        self.message_user(request, _("%(count)d delivery(ies) queued again.") % {"count": len(ids)})
+        for delivery in deliveries:
+            delivery.attempts = 0
+            enqueue(Job.of(delivery))
+        self.message_user(request, _("%(count)d delivery(ies) queued again.") % {"count": len(deliveries)})

@@ -159,3 +159,7 @@ class RemovedFilters(Paging):
 
 class LookupParams(Schema):
     path: str = Field(description="The article's public path or full URL, e.g. /2024/03/01/harbour-opens/.")
+
+
+class ArticlePath(Schema):
+    article_id: int = Field(ge=1, le=2**63 - 1, description="The article's id.")

@@ -1,10 +1,10 @@
 """/api/v1/: django-ninja's routes, each operation cached like a reader page (articles/cache.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, re_path
 
 from articles.cache import reader_page
 
-from .views import api
+from .views import api, not_found
 
 # The query parameters responses depend on; a request with any other is answered uncached.
 PARAMS = (
@@ -21,3 +21,4 @@ urlpatterns = [
     else URLPattern(pattern.pattern, reader_page(pattern.callback, params=PARAMS), pattern.default_args, pattern.name)
     for pattern in patterns
 ]
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found))

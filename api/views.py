@@ -24,7 +24,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.http import http_date
-from ninja import NinjaAPI, Query, Status
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import ValidationError
 
 from articles import search
@@ -367,13 +367,13 @@ def lookup_article(request: HttpRequest, response: HttpResponse, params: Query[s
 
 
 @api.get(
-    "/articles/{int:article_id}",
-    response={200: schemas.ArticleDetail, 404: schemas.Error, 401: schemas.Error, 429: schemas.Error},
+    "/articles/{article_id}",
+    response={200: schemas.ArticleDetail, 404: schemas.Error, **ERRORS},
     summary="One published article",
     tags=["articles"],
 )
-def get_article(request: HttpRequest, response: HttpResponse, article_id: int):
-    article = articles_for_api().filter(pk=article_id).first()
+def get_article(request: HttpRequest, response: HttpResponse, params: Path[schemas.ArticlePath]):
+    article = articles_for_api().filter(pk=params.article_id).first()
     if article is None:
         return Status(404, {"error": "No published article with this id.", "parameter": None})
     return detail_response(request, response, article)
@@ -402,6 +402,11 @@ def list_removed(request: HttpRequest, filters: Query[schemas.RemovedFilters]):
         ],
         "next": next_link(request, encode_cursor("r", last.removed_at.isoformat(), last.pk)) if more else None,
     }
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: a JSON 404, like the API's own."""
+    return error(request, 404, "No such API address: see /api/v1/docs.")
 
 
 # Sections, authors, tags ---------------------------------------------------------------------------------------

@@ -17,9 +17,11 @@ to public addresses only are accepted — checked when the endpoint is saved and
 """
 
 import datetime
+import functools
 import hashlib
 import hmac
 import ipaddress
+import itertools
 import json
 import logging
 import queue
@@ -32,7 +34,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 
 logger = logging.getLogger("newsroom.webhooks")
@@ -113,99 +115,117 @@ def retry_delays():
 
 # Queuing events (from api/signals.py) ----------------------------------------------------------------------
 
-# Within one transaction several signals may speak of one article (the article, its byline, its tags):
-# one event per article, the strongest kind wins.
-_STRENGTH = {"article.updated": 0, "article.published": 1, "article.unpublished": 2}
-_pending = threading.local()
+# Each event waits for its own transaction's commit (a rolled-back change announces nothing). One save can
+# send several signals about one article (the row, its byline, its tags): an "updated" that follows an event
+# about the same article from the same thread within DEDUPE_SECONDS is the same change, and is dropped.
+DEDUPE_SECONDS = 2
+_recent = threading.local()
 
 
 def event(kind, article, payload):
-    events = getattr(_pending, "events", None)
-    if events is None:
-        events = _pending.events = {}
-    current = events.get(article.pk)
-    if current is None or _STRENGTH[kind] >= _STRENGTH[current[0]]:
-        events[article.pk] = (kind, payload)
-    transaction.on_commit(_flush, robust=True)
+    transaction.on_commit(functools.partial(_send_event, kind, article.pk, payload), robust=True)
 
 
-def _flush():
-    events = getattr(_pending, "events", None) or {}
-    _pending.events = {}
-    if not events:
-        return
+def _send_event(kind, pk, payload):
     from .models import WebhookDelivery, WebhookEndpoint
 
-    endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
-    deliveries = []
-    for kind, payload in events.values():
-        event_id = uuid.uuid4().hex
-        body = {"id": event_id, "event": kind, "created_at": timezone.now().isoformat(), "data": payload}
-        deliveries += [
-            WebhookDelivery(endpoint=endpoint, event=kind, event_id=event_id, payload=body)
-            for endpoint in endpoints
-            if kind in endpoint.events
-        ]
-    if deliveries:
-        created = WebhookDelivery.objects.bulk_create(deliveries)
-        for delivery in created:
-            enqueue(delivery.pk)
+    now = time.monotonic()
+    recent = getattr(_recent, "events", None)
+    if recent is None:
+        recent = _recent.events = {}
+    for key, moment in list(recent.items()):
+        if now - moment > DEDUPE_SECONDS:
+            del recent[key]
+    if kind == "article.updated" and pk in recent:
+        return
+    recent[pk] = now
+    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(is_active=True) if kind in endpoint.events]
+    if not endpoints:
+        return
+    event_id = uuid.uuid4().hex
+    body = {"id": event_id, "event": kind, "created_at": timezone.now().isoformat(), "data": payload}
+    created = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(endpoint=e, event=kind, event_id=event_id, payload=body) for e in endpoints]
+    )
+    for delivery, endpoint in zip(created, endpoints, strict=True):
+        enqueue(Job(delivery.pk, endpoint.url, endpoint.secret, delivery.event, event_id, body))
 
 
-def enqueue(delivery_id, delay=0):
+class Job:
+    """What one attempt needs, so that sending touches no database (the editor's thread, or the sender's)."""
+
+    def __init__(self, pk, url, secret, event, event_id, payload, attempts=0):
+        self.pk, self.url, self.secret, self.event, self.event_id = pk, url, secret, event, event_id
+        self.payload, self.attempts = payload, attempts
+
+    @classmethod
+    def of(cls, delivery):
+        endpoint = delivery.endpoint
+        return cls(delivery.pk, endpoint.url, endpoint.secret, delivery.event, delivery.event_id, delivery.payload,
+                   delivery.attempts)  # fmt: skip
+
+
+def enqueue(job):
     if settings.WEBHOOK_BACKGROUND:
-        _sender().put(delivery_id, delay)
+        _sender().put(job)
     else:  # in the caller's thread (the test configuration), retries included
-        delays = list(retry_delays())
-        while attempt(delivery_id) and delays:
-            time.sleep(delays.pop(0))
+        while attempt(job) is not None:
+            pass
 
 
 # Delivering ---------------------------------------------------------------------------------------------------
 
 
-def attempt(delivery_id):
-    """One attempt at a delivery; True when it should be tried again."""
+def send(job):
+    """POST the event; returns the HTTP status, or raises (UnsafeURL, HTTPError, OSError)."""
+    body = json.dumps(job.payload, separators=(",", ":"), sort_keys=True).encode()
+    check_url(job.url)
+    request = urllib.request.Request(
+        job.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Newsroom-Webhooks/1",
+            "X-Newsroom-Event": job.event,
+            "X-Newsroom-Delivery": job.event_id,
+            SIGNATURE_HEADER: signature_header(job.secret, body, int(time.time())),
+        },
+    )
+    with _opener.open(request, timeout=TIMEOUT) as response:
+        return response.status
+
+
+def attempt(job):
+    """One attempt, logged on the delivery; the seconds to wait before the next one, or None when done."""
     from .models import WebhookDelivery
 
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status in (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED):
-        return False
-    endpoint = delivery.endpoint
-    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
-    timestamp = int(time.time())
-    delivery.attempts += 1
-    delivery.last_attempt_at = timezone.now()
-    delivery.response_status = None
+    job.attempts += 1
+    outcome = {"attempts": job.attempts, "last_attempt_at": timezone.now(), "response_status": None, "error": ""}
+    wait = None
     try:
-        check_url(endpoint.url)
-        request = urllib.request.Request(
-            endpoint.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "Newsroom-Webhooks/1",
-                "X-Newsroom-Event": delivery.event,
-                "X-Newsroom-Delivery": delivery.event_id,
-                SIGNATURE_HEADER: signature_header(endpoint.secret, body, timestamp),
-            },
-        )
-        with _opener.open(request, timeout=TIMEOUT) as response:
-            delivery.response_status = response.status
-        delivery.status, delivery.error, delivery.next_attempt_at = WebhookDelivery.Status.DELIVERED, "", None
+        outcome["response_status"] = send(job)
+        outcome.update(status=WebhookDelivery.Status.DELIVERED, next_attempt_at=None)
     except (UnsafeURL, urllib.error.HTTPError, OSError, ValueError) as exc:
         if isinstance(exc, urllib.error.HTTPError):
-            delivery.response_status = exc.code
-        delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
+            outcome["response_status"] = exc.code
+        outcome["error"] = f"{type(exc).__name__}: {exc}"[:2000]
         delays = retry_delays()
-        if isinstance(exc, UnsafeURL) or delivery.attempts > len(delays):
-            delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
+        if isinstance(exc, UnsafeURL) or job.attempts > len(delays):
+            outcome.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
         else:
-            delivery.status = WebhookDelivery.Status.RETRYING
-            delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=delays[delivery.attempts - 1])
-    delivery.save()
-    return delivery.status == WebhookDelivery.Status.RETRYING
+            wait = delays[job.attempts - 1]
+            outcome.update(
+                status=WebhookDelivery.Status.RETRYING,
+                next_attempt_at=timezone.now() + datetime.timedelta(seconds=wait),
+            )
+    try:
+        WebhookDelivery.objects.filter(pk=job.pk).update(**outcome)
+    except DatabaseError:
+        logger.warning("Webhook delivery %s: its outcome (%s) could not be logged", job.pk, outcome["status"])
+    if wait is not None:
+        logger.info("Webhook delivery %s to %s failed (%s); retrying in %s s", job.pk, job.url, outcome["error"], wait)
+    return wait
 
 
 class _Sender:
@@ -213,30 +233,29 @@ class _Sender:
 
     def __init__(self):
         self.jobs = queue.PriorityQueue()
+        self.order = itertools.count()
         self.thread = threading.Thread(target=self.run, name="webhook-sender", daemon=True)
         self.thread.start()
 
-    def put(self, delivery_id, delay=0):
-        self.jobs.put((time.monotonic() + delay, delivery_id))
+    def put(self, job, delay=0):
+        self.jobs.put((time.monotonic() + delay, next(self.order), job))
 
     def run(self):
         while True:
-            due, delivery_id = self.jobs.get()
+            due, order, job = self.jobs.get()
             wait = due - time.monotonic()
             if wait > 0:
-                self.jobs.put((due, delivery_id))
+                self.jobs.put((due, order, job))
                 self.jobs.task_done()
                 time.sleep(min(wait, 0.5))
                 continue
             try:
                 close_old_connections()
-                if attempt(delivery_id):
-                    from .models import WebhookDelivery
-
-                    number = WebhookDelivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True)[0]
-                    self.put(delivery_id, retry_delays()[number - 1])
+                retry_in = attempt(job)
+                if retry_in is not None:
+                    self.put(job, retry_in)
             except Exception:  # a background thread: nobody else would hear of it
-                logger.exception("Webhook delivery %s failed unexpectedly", delivery_id)
+                logger.exception("Webhook delivery %s failed unexpectedly", job.pk)
             finally:
                 connections.close_all()
                 self.jobs.task_done()
