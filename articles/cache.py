@@ -74,6 +74,8 @@ from django.utils.http import http_date, urlencode
 from django.utils.safestring import mark_safe
 from redis.exceptions import RedisError
 
+from . import renderer
+
 logger = logging.getLogger("newsroom.cache")
 
 TOKEN = "token:"  # token:<dependency key>
@@ -254,7 +256,8 @@ def _sync(counter, epoch):
             state["deltas"].popitem(last=False)
 
 
-def _sync_now():
+def sync_changes():
+    """Read the changes made since this process last looked (one round trip, more when there are some)."""
     found = cache.get_many([COUNTER, EPOCH])
     if found.get(COUNTER) is not None and found.get(EPOCH) is not None:
         _sync(found[COUNTER], found[EPOCH])
@@ -374,7 +377,7 @@ class _ChangeFeed:
     def _close(self):
         try:
             self._pubsub.close()
-        except Exception:  # noqa: BLE001 — already broken; only the file descriptor matters
+        except Exception:  # already broken: only the file descriptor matters
             pass
         self._pubsub = self._poller = None
         self._checked_at = None
@@ -638,7 +641,7 @@ def get_fragment(name, param, now, request=None, *, synced=False):
     if not page_cache_enabled():
         return _build_fragment(name, param, now, None, request)
     if not synced:
-        _sync_now()
+        sync_changes()
     entry = _local_fragments.get(key)
     state = _fragment_state(entry, now) if entry is not None else None
     if state != FRESH:
@@ -651,7 +654,8 @@ def get_fragment(name, param, now, request=None, *, synced=False):
             _local_fragments[key] = entry
             return entry
         if state == SOFT and synced and settings.PAGE_CACHE_BACKGROUND_REFRESH:
-            _submit(_refresh_fragment, name, param, key)
+            if not renderer.submit("fragment", name, param, key):
+                _submit(refresh_fragment, name, param, key)
             return entry
     try:
         return _build_fragment(name, param, now, key, request)
@@ -669,7 +673,7 @@ def _fragment_state(entry, now):
     return max(state, SOFT) if entry["until"] <= now else state
 
 
-def _refresh_fragment(name, param, key):
+def refresh_fragment(name, param, key):
     close_old_connections()
     try:
         _build_fragment(name, param, timezone.now(), key)
@@ -881,10 +885,12 @@ REFRESH_SWITCH_INTERVAL = 0.0005  # seconds
 
 
 def _refresh_in_background(request, key, entry):
-    """Render a stale page again off the request path (this worker holds its render lock)."""
-    environ = {name: value for name, value in request.META.items() if name != "HTTP_COOKIE"}
-    environ["wsgi.input"] = io.BytesIO(b"")
-    _submit(_refresh, environ, key, entry)
+    """Render a stale page again off the request path (this worker holds its render lock): in the renderer
+    process where there is one (articles/renderer.py), else in this worker's background thread."""
+    environ = renderer.request_environ(request.META)
+    previous = {"last_modified": entry["last_modified"]}
+    if not renderer.submit("page", environ, key, previous):
+        _submit(refresh_page, environ, key, previous)
 
 
 def _submit(job, *args):
@@ -898,15 +904,17 @@ def _submit(job, *args):
     _refresher.submit(job, *args)
 
 
-def _refresh(environ, key, entry):
+def refresh_page(environ, key, previous):
+    """Render the page a reader asked for (`environ`, without cookies) again and store it under `key`;
+    `previous`: the stale copy's `last_modified`."""
     from django.core.handlers.wsgi import WSGIRequest
     from django.http import Http404
     from django.urls import resolve
 
     close_old_connections()
     try:
-        request = WSGIRequest(environ)
-        request._page_cache_refresh = entry
+        request = WSGIRequest({**environ, "wsgi.input": io.BytesIO(b"")})
+        request._page_cache_refresh = previous
         request.resolver_match = match = resolve(request.path_info)
         response = match.func(request, *match.args, **match.kwargs)
         if response.status_code != 200:
@@ -1061,7 +1069,7 @@ def _render_uncached(view_func, request, args, kwargs):
 def _render_cached(view_func, request, args, kwargs):
     now = timezone.now()
     found = getattr(request, "_page_cache_lookup", None)  # looked up a moment ago by the middleware
-    if hasattr(request, "_page_cache_refresh"):  # a background render of a stale page (_refresh)
+    if hasattr(request, "_page_cache_refresh"):  # a background render of a stale page (refresh_page)
         return _render_and_store(
             view_func, request, args, kwargs, _page_key(request), now, request._page_cache_refresh
         )

@@ -18,3 +18,28 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Before the workers are forked: start the renderer that re-renders stale pages for all of them
+    (articles/renderer.py), when the page cache renders in the background here."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    from django.conf import settings
+
+    if (
+        settings.PAGE_CACHE_SECONDS > 0
+        and settings.PAGE_CACHE_BACKGROUND_REFRESH
+        and settings.PAGE_CACHE_RENDER_PROCESS
+    ):
+        from articles import renderer
+
+        renderer.start()
+
+
+def on_exit(server):
+    from articles import renderer
+
+    renderer.stop()

@@ -514,7 +514,7 @@ def test_a_takedown_written_by_another_process_is_never_served_after_it_returns(
     assert get(client, url)["X-Page-Cache"] == "hit"
 
     # Another worker (here, another process) takes the story down: tokens, change record, announcement.
-    writer = "import django; django.setup(); from articles import cache; cache.write_tokens(hard=[__import__('sys').argv[1]])"
+    writer = "import sys, django; django.setup(); from articles import cache; cache.write_tokens(hard=[sys.argv[1]])"
     environment = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0", "CACHE_KEY_PREFIX": ""}
     subprocess.run([sys.executable, "-c", writer, f"article-{article.pk}"], env=environment, check=True, timeout=60)
 
