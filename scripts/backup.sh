@@ -22,14 +22,11 @@ if [ "$DB_VENDOR" = "postgresql" ]; then
 else
   echo "Dumping $DB_VENDOR database to $dest/database.json"
   "$PYTHON" manage.py dumpdata --natural-foreign \
-    --exclude contenttypes --exclude auth.permission --exclude sessions \
+    --exclude contenttypes --exclude auth.permission --exclude sessions --exclude django_rq \
     --output "$dest/database.json"
 fi
 
-if [ -d "$MEDIA_ROOT" ]; then
-  echo "Archiving media from $MEDIA_ROOT to $dest/media.tar.gz"
-  tar -czf "$dest/media.tar.gz" -C "$MEDIA_ROOT" .
-else
-  echo "No media folder at $MEDIA_ROOT; nothing to archive"
-fi
+# Through the storage API, so an S3 bucket (AWS_STORAGE_BUCKET_NAME) is archived as well as local MEDIA_ROOT.
+echo "Archiving media to $dest/media.tar.gz"
+"$PYTHON" manage.py media_archive export "$dest/media.tar.gz"
 echo "Backup complete: $dest"

@@ -43,8 +43,7 @@ else
 fi
 
 if [ -f "$src/media.tar.gz" ]; then
-  echo "Restoring media into $MEDIA_ROOT"
-  mkdir -p "$MEDIA_ROOT"
-  tar -xzf "$src/media.tar.gz" -C "$MEDIA_ROOT"
+  echo "Restoring media through the media storage (MEDIA_ROOT or the S3 bucket)"
+  "$PYTHON" manage.py media_archive import "$src/media.tar.gz"
 fi
 echo "Restore complete from $src"

@@ -232,3 +232,24 @@ def test_an_edit_saved_from_an_old_copy_of_the_image_keeps_what_the_job_recorded
     assert image.caption == "Corrected caption"
     assert renditions_are_current(image)
     assert [callback for callback in more_jobs if hasattr(callback, "func")] == []  # no job enqueued
+
+
+def test_media_backups_go_through_the_storage_and_come_back_into_another_bucket_folder(
+    s3_media, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ImageFactory(file=upload("photo.jpg", photo_jpeg((700, 500))))
+    stored = s3_media.keys()
+    archive = tmp_path / "media.tar.gz"
+    call_command("media_archive", "export", str(archive), stdout=io.StringIO())
+
+    options = settings.STORAGES["default"]["OPTIONS"]
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"],
+                                                         "OPTIONS": {**options, "location": "restored"}}}  # fmt: skip
+    call_command("media_archive", "import", str(archive), stdout=io.StringIO())
+
+    restored = [key.removeprefix("restored/") for key in s3_media.server.keys() if key.startswith("restored/")]
+    assert len(stored) > 5
+    assert sorted(restored) == sorted(stored)
