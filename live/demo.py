@@ -5,11 +5,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Author, Section
+from articles.models import Article, ArticleAuthor, Author, Image, Section
 
 from .models import Entry, LiveBlog
 
-EXTERNAL_ID = "demo-live:election-night"
+EXTERNAL_ID = "live-demo:election-night"  # not "demo-…": --articles counts those
 
 ENTRIES = [
     # (minutes after the start, title, body, key event, pinned)
@@ -46,14 +46,17 @@ def seed_live_blog(now=None):
             headline="Live: election night in Ardenport",
             dek="Results from the city's six wards as they are declared.",
             body="<p>Voters in Ardenport have chosen a new city council. Follow the count with our reporters at "
-            "the Exchange Hall.</p>",
+            "the Exchange Hall.</p><p>Thirty-six seats in six wards are being contested; the council has had no "
+            "overall control since 2021.</p><p>Results are declared ward by ward through the night.</p>",
             section=section,
             status=Article.Status.PUBLISHED,
             published_at=start,
+            lead_image=Image.objects.order_by("pk").first(),  # one of the demo's drawings
             is_featured=True,
             priority=100,
             external_id=EXTERNAL_ID,
         )
+        article.tags.add("Elections", "City council")
         reporters = list(Author.objects.filter(is_active=True).order_by("pk")[:2])
         for position, author in enumerate(reporters):
             ArticleAuthor.objects.create(article=article, author=author, position=position)
