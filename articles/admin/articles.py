@@ -163,7 +163,7 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
     # folded. get_fieldsets() below adds to the first, the Publishing and the History fieldsets by position.
     fieldsets = [
         (None, {"fields": ["headline", "dek", "body"], "classes": ["desk-writing"]}),
-        (gettext_lazy("Section, place and tags"), {"fields": ["section", "dateline", "tags"]}),
+        (gettext_lazy("Placement"), {"fields": ["section", "dateline", "tags"]}),
         (gettext_lazy("Lead image"), {"fields": ["lead_image", "lead_image_caption"]}),
         (
             gettext_lazy("Publishing"),
@@ -327,10 +327,15 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
         form = context["adminform"].form
         editable = add or (obj is not None and self.has_change_permission(request, obj))
         saved = obj is not None and obj.pk
-        buttons = self.workflow_buttons(request, obj) if editable else []
+        stored = obj
+        if saved and form.is_bound and form.errors:
+            # A refused save leaves the form's values (a workflow step's new status too) on `obj`: the state
+            # and the buttons are those of the article as stored.
+            stored = Article._base_manager.only("status", "published_at", "embargo_until").get(pk=obj.pk)
+        buttons = self.workflow_buttons(request, stored) if editable else []
         context.update(
             preview_url=request.build_absolute_uri(obj.get_preview_url()) if saved else None,
-            article_state=state_label(obj) if saved else None,
+            article_state=state_label(stored) if saved else None,
             workflow_buttons=buttons,
             # The one action this person most likely wants next; None means "Update" (save and stay).
             primary_button=next((button for button in buttons if button["primary"]), None),

@@ -272,6 +272,14 @@
       if (event.isTrusted) changed()
     })
     counts()
+    // Times are typed in the newsroom's zone: each time input says so, with the offset (not the browser's).
+    for (const input of form.querySelectorAll(".vTimeField")) {
+      if (input.parentElement.querySelector(".desk-tz")) continue
+      const note = document.createElement("span")
+      note.className = "desk-tz"
+      note.textContent = `newsroom time (${config.dataset.offset})`
+      input.after(note)
+    }
     // Without the rich-text editor (or before it is ready) the plain fields are compared now.
     const rich = bodyArea() && [...bodyArea().attributes].some((a) => a.name.startsWith("data-django-prose-editor"))
     if (!rich) offerBack()
