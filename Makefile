@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check serve bench install clean migrate demo lint format
+.PHONY: run test check serve bench install clean migrate demo lint format cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ serve: migrate
 bench: install
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
+
+# Two gunicorn nodes behind HAProxy, an RQ job worker, SeaweedFS, shared PostgreSQL and Redis (scripts/cluster.py,
+# docs/cluster.md); prints the address to open. Ctrl+C stops it all.
+cluster: install
+	$(BIN)/python scripts/cluster.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -342,9 +342,13 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-        "upgrade-insecure-requests": not DEBUG,
+        "upgrade-insecure-requests": env_bool("CSP_UPGRADE_INSECURE_REQUESTS", default=not DEBUG),
     }
 }
+# Media served from the bucket's own address (or a CDN): pages show its images.
+MEDIA_ORIGIN = "/".join(MEDIA_STORAGE.get("OPTIONS", {}).get("public_url", "").split("/")[:3])
+if MEDIA_ORIGIN.startswith(("http://", "https://")):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_ORIGIN)
 # The admin's widgets and the prose editor use inline scripts and styles; they get their own policy
 # (newsroom.middleware.ContentSecurityPolicyMiddleware picks it for paths under ADMIN_URL).
 ADMIN_CONTENT_SECURITY_POLICY = {
@@ -352,7 +356,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", "https:"],
+        "img-src": [SELF, "data:", "blob:", "https:", *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"][3:]],
     }
 }
 
