@@ -34,6 +34,10 @@ The archive-scale step (issue 19, point 4): bench/archive.py loads the same page
 Last, the news-day step (issue 13, point 4): bench/newsday.py (PostgreSQL: DATABASE_URL, or newsroom_newsday
 when unset; Redis db 14; see its docstring), written to bench/results/newsday.md. BENCH_ONLY_NEWSDAY=1 runs
 only that step.
+
+The cluster step (issue 15) runs only on its own, BENCH_ONLY_CLUSTER=1: bench/cluster.py starts `make cluster`'s
+arrangement (so not while `make cluster` runs), kills and restarts its parts under load, and writes
+bench/results/cluster.md.
 """
 
 import datetime
@@ -535,6 +539,11 @@ def render_explain(probe):
 
 
 def main():
+    if os.environ.get("BENCH_ONLY_CLUSTER", "").strip() == "1":
+        from bench import cluster
+
+        cluster.main()
+        return
     if os.environ.get("BENCH_ONLY_ARCHIVE", "").strip() == "1":
         from bench import archive
 

@@ -162,7 +162,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
 
 # Background jobs (jobs/, articles/tasks.py): django-tasks on RQ with the Redis above; a worker runs
-# `python manage.py rqworker --job-class django_tasks_rq.Job default`. Without Redis, jobs run in-process right
+# `python manage.py jobs_worker`. Without Redis, jobs run in-process right
 # after the commit that asked for them, so `make run` needs no worker.
 JOB_MAX_RETRIES = env_int("JOB_MAX_RETRIES", 5)
 # Seconds before each retry: 10 s, 30 s, 90 s, 4.5 min, 13.5 min by default (backoff ×3).

@@ -211,8 +211,7 @@ class Cluster:
             process.wait(timeout=60)
 
     def start_worker(self):
-        self._spawn("worker", [PYTHON, "manage.py", "rqworker", "--job-class", "django_tasks_rq.Job",
-                               "--with-scheduler", "default"])  # fmt: skip
+        self._spawn("worker", [PYTHON, "manage.py", "jobs_worker", "--name", f"cluster-{time.time_ns()}"])
 
     def stop_worker(self, *, kill=False):
         process = self.processes.get("worker")
