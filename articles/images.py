@@ -52,7 +52,7 @@ RENDITION_RATIOS = {"original": None, "3:2": (3, 2)}
 ANCHOR_TARGETS = {"center": (50, 50), "top": (50, 0), "bottom": (50, 100), "left": (0, 50), "right": (100, 50)}
 RENDITIONS_VERSION = 1
 # The largest side of the clean copy stored at once for a large upload, until its job stores the full size.
-QUICK_COPY_SIZE = 2048
+QUICK_COPY_SIZE = 1600
 
 _SRGB = ImageCms.createProfile("sRGB")
 
@@ -129,6 +129,9 @@ def decode_image(data, *, draft=None):
                 raise UnidentifiedImageError(image.format)
             image.full_size = image.size
             if draft and image.format in ("JPEG", "MPO"):
+                if isinstance(draft, int):  # fit in a draft × draft square
+                    scale = min(1, draft / max(image.size))
+                    draft = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
                 image.draft(image.mode, draft)
             image.load()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
@@ -171,6 +174,10 @@ def reencode(image, *, max_side=None):
     stored_format, extension, options = STORED_AS[image.format]
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)  # animations and multi-picture files keep their first frame
+    if max_side:
+        # Shrink first (EXIF is kept), so the copies below are of the small picture; a quick copy is not optimised.
+        image.thumbnail((max_side, max_side), PILImage.Resampling.BILINEAR, reducing_gap=2.0)
+        options = {key: value for key, value in options.items() if key != "optimize"}
     image = ImageOps.exif_transpose(image)
     image = _to_srgb(image)
     if image.mode in ("1", "L") and "transparency" not in image.info:
@@ -180,8 +187,6 @@ def reencode(image, *, max_side=None):
     else:
         mode = "RGB"
     clean = image.convert(mode)
-    if max_side:
-        clean.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
     # convert() copies `info`; JPEG and PNG writers would carry comments and profiles over from it.
     clean.info = {}
     buffer = io.BytesIO()
@@ -207,8 +212,14 @@ def validate_image_file(value):
         # Already stored, so already cleaned by LibraryImageFieldFile.save().
         return
     file = value.file if isinstance(value, ImageFieldFile) else value
+    if getattr(file, "newsroom_checked", False):  # the form checked it already; the model's full_clean asks again
+        return
     max_bytes, _pixels = _limits()
     decode_image(_read_bounded(file, max_bytes), draft=(1, 1)).close()
+    try:
+        file.newsroom_checked = True
+    except AttributeError:  # a file object that takes no attributes: checked again next time
+        pass
 
 
 def clean_file_name(name, extension):
@@ -232,7 +243,7 @@ class LibraryImageFieldFile(ImageFieldFile):
         """
         max_bytes, _pixels = _limits()
         data = _read_bounded(content, max_bytes)
-        probe = decode_image(data, draft=(QUICK_COPY_SIZE, QUICK_COPY_SIZE))
+        probe = decode_image(data, draft=QUICK_COPY_SIZE)
         width, height = probe.full_size
         instance = self.instance
         instance.renditions = {}

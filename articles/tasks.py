@@ -120,3 +120,15 @@ def image_deleted(sender, instance, using=None, **kwargs):
     names = instance.media_files()
     if names:
         enqueue_on_commit(delete_media_files, sorted(names), using=using)
+
+
+@task()
+def rebuild_search_batch(first_id, last_id):
+    """Recompute the search entries of articles first_id..last_id (rebuild_search_index --background)."""
+    from django.db import connection
+
+    from . import search
+
+    with transaction.atomic():
+        search.rebuild_batch(connection, first_id, last_id)
+    return [first_id, last_id]

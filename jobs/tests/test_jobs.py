@@ -2,6 +2,7 @@
 shown to staff when they keep failing."""
 
 import http.server
+import io
 import os
 import threading
 from http import HTTPStatus
@@ -176,3 +177,22 @@ def test_http_cache_purges_are_jobs_retried_until_the_cache_answers(rq_queue, se
     assert {"xkey-softpurge": "article-1"}.items() <= PurgeRecorder.received[0].items()
     assert {"xkey-purge": "article-2"}.items() <= PurgeRecorder.received[1].items()
     assert not FailedJob.objects.exists()
+
+
+def test_the_search_index_is_rebuilt_by_jobs_in_batches(rq_queue):
+    from django.core.management import call_command
+
+    from articles.tests.factories import ArticleFactory
+    from articles.tests.test_search import forget_search_entries, found
+
+    for n in range(5):
+        ArticleFactory(live=True, headline=f"Lighthouse report {n}", dek="", body="")
+    forget_search_entries()
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", "--batch-size", "2", "--background", stdout=out)
+
+    assert "Queued 3 search rebuild job(s)" in out.getvalue()
+    assert found("lighthouse") == []  # nothing done in the command itself
+    rq_queue.work()
+    assert len(found("lighthouse")) == 5

@@ -20,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=1000, help="Articles per transaction (default 1000).")
         parser.add_argument("--start-id", type=int, default=0, help="Resume: begin at this article id.")
         parser.add_argument("--database", default="default")
+        parser.add_argument(
+            "--background", action="store_true",
+            help="Queue one job per batch for the job workers (jobs_worker) and return at once.",
+        )  # fmt: skip
 
-    def handle(self, *, batch_size, start_id, database, **options):
+    def handle(self, *, batch_size, start_id, database, background, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         connection = connections[database]
@@ -32,6 +36,8 @@ class Command(BaseCommand):
         total = articles.count()
         done = 0
         started = time.monotonic()
+        if background:
+            return self.enqueue(articles, batch_size, start_id, database)
         while True:
             ids = list(articles.filter(pk__gte=start_id).values_list("pk", flat=True)[:batch_size])
             if not ids:
@@ -47,3 +53,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Search index rebuilt: {done:,} articles.")
         # Fresh statistics for the planner after rewriting every row (PostgreSQL; nothing elsewhere).
         dbstats.analyze(Article, stdout=self.stdout, using=database, related=False)
+
+    def enqueue(self, articles, batch_size, start_id, database):
+        from articles.tasks import rebuild_search_batch
+
+        if database != "default":
+            raise CommandError("--background works on the default database only.")
+        batches = 0
+        while True:
+            ids = list(articles.filter(pk__gte=start_id).values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            rebuild_search_batch.enqueue(ids[0], ids[-1])
+            batches += 1
+            start_id = ids[-1] + 1
+        self.stdout.write(f"Queued {batches:,} search rebuild job(s) of up to {batch_size:,} articles.")
