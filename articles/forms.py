@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from desk.checks import authors_in_post, prepublish_warnings
 
-from .models import Article
+from .models import Article, Correction
+from .plaintext import html_to_text, normalize, text_to_html
 from .revisions import changes_since, differences_from_stored
 from .services import EDITOR_ONLY_FIELDS, WRITER_STATUSES, Action, TransitionError, can_publish, next_state
 from .templatetags.newsroom import newsroom_time
@@ -31,6 +32,45 @@ class Conflict:
         if self.by is None:
             return _("Someone else")
         return self.by.get_full_name() or self.by.get_username()
+
+
+class NoteField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value):
+        return normalize(super().to_python(value))
+
+
+class CorrectionForm(forms.ModelForm):
+    """A correction's note typed as plain text (articles/plaintext.py) and stored as the HTML readers get.
+
+    A stored note is shown as that text. Saved unchanged, it keeps its stored HTML, so a note whose markup
+    the text cannot say (a list from an import) loses nothing when only its date is changed.
+    """
+
+    note = NoteField(
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy(
+            "What was wrong and what is right now. Shown to readers. Plain text: a blank line starts a new "
+            "paragraph; web addresses become links, or write [words](https://…) to link words; *italic*."
+        ),
+    )
+
+    class Meta:
+        model = Correction
+        fields = ["published_at", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_text = html_to_text(self.instance.note) if self.instance.pk else ""
+        if self.instance.pk:
+            self.initial["note"] = self.stored_text
+
+    def clean_note(self):
+        text = self.cleaned_data["note"]
+        if self.instance.pk and text == self.stored_text:
+            return self.instance.note
+        return text_to_html(text)  # sanitised by Correction.save()
 
 
 class ArticleAdminForm(forms.ModelForm):

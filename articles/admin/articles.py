@@ -23,7 +23,7 @@ from desk import checks as desk_checks
 from desk import presence
 
 from .. import search as search_index
-from ..forms import ArticleAdminForm
+from ..forms import ArticleAdminForm, CorrectionForm
 from ..models import Article, ArticleAuthor, Author, Correction, EditConflict, Tag, TaggedArticle
 from ..revisions import article_versions, compare_versions, revert_blockers
 from ..services import (
@@ -78,6 +78,7 @@ class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    form = CorrectionForm
     extra = 0
     fields = ["published_at", "note"]
     verbose_name_plural = gettext_lazy("corrections (dated, shown to readers)")
@@ -255,6 +256,16 @@ class ArticleAdmin(SafeAutocompleteMixin, VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user, "action": workflow_action(request)})
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A new story is most often its writer's own: their author profile is the first byline, ready to change.
+        # Only on the empty form: posted back as is, an initial value would count as unchanged and not be saved.
+        if isinstance(inline, ArticleAuthorInline) and obj.pk is None and request.method != "POST":
+            author = Author.objects.filter(user=request.user, is_active=True).only("pk").first()
+            if author is not None:
+                kwargs["initial"] = [{"author": author.pk}]
+        return kwargs
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None

@@ -257,3 +257,114 @@ def test_the_heartbeat_refuses_strangers_and_says_when_the_session_is_gone(clien
     assert logged_in(writer).post(url).status_code == HTTPStatus.FORBIDDEN
     assert logged_in(writer).get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert logged_in(writer).post(reverse("desk:presence", args=[999999])).status_code == HTTPStatus.NOT_FOUND
+
+
+# Corrections are typed as text ------------------------------------------------------------------------------
+
+
+def textarea(response, name):
+    (node,) = lxml.html.fromstring(response.content.decode()).xpath(f'//textarea[@name="{name}"]')
+    return node.text_content().strip("\n")
+
+
+def test_a_stored_correction_reads_as_text_in_the_form_and_saving_it_unchanged_keeps_its_html(editor):
+    note = (
+        '<p>We misnamed <em>The Caspian Post</em>.</p><p>See <a href="https://port.example/minutes" '
+        'rel="noopener noreferrer">the minutes</a>.</p><ul><li>A list from an import</li></ul>'
+    )
+    correction = CorrectionFactory(note=note)
+    client = logged_in(editor)
+
+    form = client.get(change_url(correction.article))
+    response = post_form(
+        client, change_url(correction.article), {"corrections-0-published_at_1": "09:30:00"}, button="_continue"
+    )
+
+    assert textarea(form, "corrections-0-note") == (
+        "We misnamed *The Caspian Post*.\n\nSee [the minutes](https://port.example/minutes).\n\nA list from an import"
+    )
+    assert response.status_code == HTTPStatus.FOUND, errors_of(response)
+    correction.refresh_from_db()
+    assert correction.note == note
+    assert timezone.localtime(correction.published_at).strftime("%H:%M") == "09:30"
+
+
+def test_a_correction_typed_as_text_reaches_readers_as_paragraphs_with_links_and_still_sanitised(editor, client):
+    article = ArticleFactory(live=True)
+    typed = (
+        "An earlier version gave the wrong date for the vote. It is on *Tuesday*.\r\n\r\n"
+        "The agenda: https://council.example/agenda. Also [the minutes](https://council.example/m).\r\n"
+        '<script>alert("x")</script> [bad](javascript:alert(1))'
+    )
+
+    response = post_form(
+        logged_in(editor),
+        change_url(article),
+        {
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-published_at_0": timezone.localdate().isoformat(),
+            "corrections-0-published_at_1": "10:00:00",
+            "corrections-0-note": typed,
+        },
+        button="_continue",
+    )
+
+    assert response.status_code == HTTPStatus.FOUND, errors_of(response)
+    (correction,) = article.corrections.all()
+    assert correction.note == (
+        "<p>An earlier version gave the wrong date for the vote. It is on <em>Tuesday</em>.</p>"
+        '<p>The agenda: <a href="https://council.example/agenda" rel="noopener noreferrer">'
+        "https://council.example/agenda</a>. Also "
+        '<a href="https://council.example/m" rel="noopener noreferrer">the minutes</a>.<br>'
+        '&lt;script&gt;alert("x")&lt;/script&gt; [bad](javascript:alert(1))</p>'
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="https://council.example/m" rel="noopener noreferrer">the minutes</a>' in page
+    assert "<script>alert" not in page
+    api = client.get(f"/api/v1/articles/{article.pk}").json()
+    assert api["corrections"][0]["note_html"] == correction.note
+    # Opened again, it reads as it was typed.
+    form = logged_in(editor).get(change_url(article))
+    assert textarea(form, "corrections-0-note") == typed.replace("\r\n", "\n")
+
+
+def test_an_edited_correction_is_stored_from_its_new_text(editor):
+    correction = CorrectionFactory(note="<p>An earlier version misspelled the minister’s name.</p>")
+
+    response = post_form(
+        logged_in(editor),
+        change_url(correction.article),
+        {"corrections-0-note": "An earlier version misspelled the minister’s name as Aliev.\n\nIt is Aliyev."},
+        button="_continue",
+    )
+
+    assert response.status_code == HTTPStatus.FOUND, errors_of(response)
+    correction.refresh_from_db()
+    assert correction.note == "<p>An earlier version misspelled the minister’s name as Aliev.</p><p>It is Aliyev.</p>"
+
+
+# A new story starts with its writer's byline --------------------------------------------------------------------
+
+
+def test_a_new_article_has_its_writer_as_the_first_byline_and_saves_it(writer, editor):
+    author = AuthorFactory(name="Wendy Writer", user=writer)
+    client = logged_in(writer)
+    add = reverse("admin:articles_article_add")
+
+    form = client.get(add)
+    response = post_form(
+        client, add, {"headline": "Ferry timetable changes", "section": str(ArticleFactory().section_id)}
+    )
+    editors_form = logged_in(editor).get(add)
+
+    selected = lxml.html.fromstring(form.content.decode()).xpath(
+        '//select[@name="article_authors-0-author"]/option[@selected]'
+    )
+    assert [(o.get("value"), o.text_content()) for o in selected] == [(str(author.pk), "Wendy Writer")]
+    assert response.status_code == HTTPStatus.FOUND, errors_of(response)
+    article = Article.objects.get(headline="Ferry timetable changes")
+    assert list(article.authors.all()) == [author]
+    # Without an author profile the row is empty.
+    assert not lxml.html.fromstring(editors_form.content.decode()).xpath(
+        '//select[@name="article_authors-0-author"]/option[@selected]'
+    )

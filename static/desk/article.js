@@ -30,22 +30,38 @@
     )
   }
 
+  // The values, with the labels of chosen options (an autocomplete select holds only its chosen option, so a
+  // choice made before a crash has no option to go back to) and how many rows each inline has.
   function snapshot() {
     const values = {}
+    const labels = {}
     for (const el of fields()) {
-      values[el.name] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value
+      if (el.type === "checkbox" || el.type === "radio") values[el.name] = el.checked
+      else if (el.tagName === "SELECT") {
+        const chosen = [...el.selectedOptions]
+        values[el.name] = el.multiple ? chosen.map((o) => o.value) : el.value
+        labels[el.name] = Object.fromEntries(chosen.map((o) => [o.value, o.text]))
+      } else values[el.name] = el.value
     }
     if (bodyEditor) values.body = bodyEditor.getHTML()
-    return values
+    const rows = {}
+    for (const total of form.querySelectorAll("input[name$='-TOTAL_FORMS']")) {
+      rows[total.name.slice(0, -"-TOTAL_FORMS".length)] = Number(total.value)
+    }
+    return { values, labels, rows }
   }
 
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b)
+  const blank = (value) => value === "" || value === false || (Array.isArray(value) && value.length === 0)
+
+  // A kept value differs from the page's, or fills a row the page does not have.
   function differs(values) {
-    const now = snapshot()
-    return Object.keys(values).some((name) => name in now && now[name] !== values[name])
+    const now = snapshot().values
+    return Object.keys(values).some((name) => (name in now ? !same(now[name], values[name]) : !blank(values[name])))
   }
 
   function keep() {
-    const draft = { values: snapshot(), savedAt: new Date().toISOString() }
+    const draft = { ...snapshot(), savedAt: new Date().toISOString() }
     try {
       localStorage.setItem(storageKey, JSON.stringify(draft))
     } catch {
@@ -58,13 +74,58 @@
     keep()
   }
 
-  function restore(values) {
+  // Rows added before the crash are added again with the inline's own "Add another" (Django's inlines.js), so
+  // they get its numbering, widgets and autocomplete.
+  function addRows(rows) {
+    for (const [prefix, wanted] of Object.entries(rows || {})) {
+      const total = form.querySelector(`input[name="${CSS.escape(prefix)}-TOTAL_FORMS"]`)
+      const add = document.querySelector(`#${CSS.escape(prefix)}-group .add-row a`)
+      for (let tries = 0; total && add && Number(total.value) < wanted && tries < 50; tries++) add.click()
+    }
+  }
+
+  function restoreSelect(el, value, labels) {
+    const wanted = [].concat(value)
+    for (const v of wanted) {
+      if (v === "" || [...el.options].some((o) => o.value === v)) continue
+      if (!(v in labels)) return false
+      el.add(new Option(labels[v], v))
+    }
+    for (const option of el.options) option.selected = wanted.includes(option.value)
+    return true
+  }
+
+  // What could not be put back, by the label people see.
+  function describe(name) {
+    const el = form.elements[name]
+    const label = el?.id && form.querySelector(`label[for="${CSS.escape(el.id)}"]`)
+    const row = name.match(/^(.+)-(\d+)-/)
+    const text = label ? label.textContent.replace(/:$/, "").trim() : name.replace(/^.+-\d+-/, "").replace(/_/g, " ")
+    return row ? `${text} (${row[1].replace(/_/g, " ")}, row ${Number(row[2]) + 1})` : text
+  }
+
+  // Puts the kept values back; answers the ones it could not.
+  function restore(draft) {
+    const { values, labels = {} } = draft
+    addRows(draft.rows)
+    const missed = []
+    const present = new Set()
     for (const el of fields()) {
       if (!(el.name in values)) continue
+      present.add(el.name)
       if (el.type === "checkbox" || el.type === "radio") el.checked = values[el.name]
-      else if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === values[el.name])) continue
-      else el.value = values[el.name]
+      else if (el.tagName === "SELECT") {
+        if (!restoreSelect(el, values[el.name], labels[el.name] || {})) {
+          missed.push(describe(el.name))
+          continue
+        }
+        // select2 (autocomplete) shows the new choice on "change".
+        el.dispatchEvent(new Event("change", { bubbles: true }))
+      } else el.value = values[el.name]
       el.dispatchEvent(new Event("input", { bubbles: true }))
+    }
+    for (const name of Object.keys(values)) {
+      if (name !== "body" && !present.has(name) && !blank(values[name])) missed.push(describe(name))
     }
     if ("body" in values) {
       if (bodyEditor) bodyEditor.commands.setContent(values.body, { emitUpdate: true })
@@ -72,6 +133,7 @@
     }
     changed()
     counts()
+    return missed
   }
 
   let offered = false
@@ -99,8 +161,14 @@
     discardButton.type = "button"
     discardButton.textContent = "Discard them"
     restoreButton.addEventListener("click", () => {
-      restore(draft.values)
-      box.remove()
+      const missed = restore(draft)
+      if (missed.length === 0) {
+        box.remove()
+        return
+      }
+      text.textContent = `Restored, except: ${missed.join("; ")}. Fill ${missed.length === 1 ? "it" : "them"} in again before you save.`
+      box.replaceChildren(text)
+      box.classList.add("desk-restore--partial")
     })
     discardButton.addEventListener("click", () => {
       localStorage.removeItem(storageKey)
