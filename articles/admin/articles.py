@@ -47,7 +47,7 @@ for _model in (ArticleAuthor, Correction, TaggedArticle):
     if not reversion.is_registered(_model):
         reversion.register(_model)
 if not reversion.is_registered(Article):
-    reversion.register(Article, follow=["article_authors", "corrections", "taggedarticle_set"])
+    reversion.register(Article, follow=["revision_bylines", "corrections", "revision_tags"])
 
 # Body matches considered by the changelist search (newest first).
 ADMIN_SEARCH_LIMIT = 5000

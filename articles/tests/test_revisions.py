@@ -4,6 +4,9 @@ from http import HTTPStatus
 
 import lxml.html
 import pytest
+import reversion
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -249,3 +252,17 @@ def test_editor_cannot_recover_deleted_articles(editor):
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not Article.objects.filter(pk=version.object_id).exists()
+
+
+def test_a_revision_reads_the_byline_and_tags_in_one_query_each_however_many_there_are():
+    """A writer saving a draft every few seconds: the revision's cost does not grow with the byline and tags."""
+
+    def queries_to_save(authors, tags):
+        article = ArticleFactory(authors=AuthorFactory.create_batch(authors), tags=[f"Tag {n}" for n in range(tags)])
+        article.body += "<p>Another paragraph.</p>"
+        with CaptureQueriesContext(connection) as queries, reversion.create_revision():
+            article.save()
+        return len(queries)
+
+    queries_to_save(authors=1, tags=1)  # (the first save also looks up and caches the content types)
+    assert queries_to_save(authors=4, tags=6) == queries_to_save(authors=1, tags=1)
