@@ -28,6 +28,9 @@ def pytest_configure(config):
         # request's own thread (a background thread has its own database connection, outside the transaction).
         PAGE_CACHE_INVALIDATE_BEFORE_COMMIT=True,
         PAGE_CACHE_BACKGROUND_REFRESH=False,
+        # Background jobs run in-process after the commit (as without REDIS_URL), even when the run has Redis: a
+        # test sees their outcome; tests of the queue itself ask for it (jobs/tests/test_jobs.py, rq_queue).
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
         # Pages render {% static %} without a collectstatic manifest.
         STORAGES={
             **settings.STORAGES,

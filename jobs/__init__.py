@@ -12,10 +12,11 @@ def enqueue_on_commit(task, *args, using=None, **kwargs):
 
 def queued():
     """Whether jobs go to a queue for a worker (REDIS_URL), rather than running in this process."""
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks.backends.immediate import ImmediateBackend
 
-    return not isinstance(default_task_backend, ImmediateBackend)
+    # The backend itself: `default_task_backend` is a proxy, and isinstance() does not see through it.
+    return not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
 
 
 # What enqueueing raises while the queue's Redis is unreachable.

@@ -30,8 +30,8 @@ class FailedJob(models.Model):
     @property
     def gave_up(self):
         """No retry is left: it runs again only when staff ask for it (or the work is asked for again)."""
-        from django_tasks import default_task_backend
+        import jobs
 
-        if not default_task_backend.supports_defer:  # in-process jobs are not retried
+        if not jobs.queued():  # in-process jobs are not retried
             return True
         return self.attempts > settings.JOB_MAX_RETRIES
