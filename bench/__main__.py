@@ -35,6 +35,9 @@ Last, the news-day step (issue 13, point 4): bench/newsday.py (PostgreSQL: DATAB
 when unset; Redis db 14; see its docstring), written to bench/results/newsday.md. BENCH_ONLY_NEWSDAY=1 runs
 only that step.
 
+And the content-API step (issue 16): bench/api.py (PostgreSQL newsroom_apibench, Redis db 13; see its docstring),
+written to bench/results/api.md. BENCH_ONLY_API=1 runs only that step.
+
 The cluster step (issue 15) runs only on its own, BENCH_ONLY_CLUSTER=1: bench/cluster.py starts `make cluster`'s
 arrangement (so not while `make cluster` runs), kills and restarts its parts under load, and writes
 bench/results/cluster.md.
@@ -544,6 +547,11 @@ def main():
 
         cluster.main()
         return
+    if os.environ.get("BENCH_ONLY_API", "").strip() == "1":
+        from bench import api
+
+        api.main()
+        return
     if os.environ.get("BENCH_ONLY_ARCHIVE", "").strip() == "1":
         from bench import archive
 
@@ -666,6 +674,9 @@ def main():
     from bench import newsday
 
     newsday.main()
+    from bench import api
+
+    api.main()
 
 
 if __name__ == "__main__":
