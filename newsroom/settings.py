@@ -412,4 +412,8 @@ MOST_READ_SIZE = env_int("MOST_READ_SIZE", 5)
 MOST_READ_HOURS = min(168, max(1, env_int("MOST_READ_HOURS", 24)))
 MOST_READ_REFRESH_SECONDS = max(1, env_int("MOST_READ_REFRESH_SECONDS", 60))
 MOST_READ_COUNTING = env_bool("MOST_READ_COUNTING", default=True)
+# Views are counted in each worker and sent to Redis in one call every MOST_READ_FLUSH_SECONDS (0: at once,
+# in the request), or sooner once MOST_READ_FLUSH_VIEWS wait; a killed worker loses at most that much.
+MOST_READ_FLUSH_SECONDS = max(0.0, float(os.environ.get("MOST_READ_FLUSH_SECONDS", "").strip() or 1))
+MOST_READ_FLUSH_VIEWS = max(1, env_int("MOST_READ_FLUSH_VIEWS", 1000))
 PREVIEW_MAX_AGE = env_int("PREVIEW_MAX_AGE", 7 * 24 * 60 * 60)
