@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,11 +82,11 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send selected deliveries again"), permissions=["resend"])
     def send_again(self, request, queryset):
-        from .webhooks import Job, enqueue
+        from .webhooks import dispatch
 
-        deliveries = list(queryset.select_related("endpoint"))
-        queryset.update(status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
-        for delivery in deliveries:
-            delivery.attempts = 0
-            enqueue(Job.of(delivery))
-        self.message_user(request, _("%(count)d delivery(ies) queued again.") % {"count": len(deliveries)})
+        pks = list(queryset.values_list("pk", flat=True))
+        WebhookDelivery.objects.filter(pk__in=pks).update(
+            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
+        )
+        transaction.on_commit(lambda: dispatch(pks))
+        self.message_user(request, _("%(count)d delivery(ies) queued again.") % {"count": len(pks)})

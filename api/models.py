@@ -155,6 +155,10 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            # An event reaches an endpoint once, however often it is announced (api/webhooks.py record_event).
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_once_per_event"),
+        ]
 
     def __str__(self):
         return f"{self.event} → {self.endpoint}"

@@ -4,7 +4,8 @@
   byline, tags) stamps ArticleChange; the article's own saves move `modified_at`;
 - `/api/v1/removed`: an article leaving public view (unpublished, embargoed again, deleted) gets a Removal
   row with the time, which goes again when the article is public once more;
-- webhooks: published / updated / unpublished events, sent after commit (api/webhooks.py);
+- webhooks: published / updated / unpublished events, sent after commit (api/webhooks.py), and "published"
+  for stories whose scheduled time came or embargo lifted, which the page cache's clock reports;
 - cached API responses: the keys only the API notes (`list-api-changes`, `list-api-removed`,
   `list-api-tags`) get new tokens through the page cache's own `changed()`.
 """
@@ -14,6 +15,7 @@ import threading
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from articles.cache import stories_came_due
 from articles.invalidation import changed
 
 from . import webhooks
@@ -134,6 +136,16 @@ def _links_changed(kind):
     return handler
 
 
+def _stories_came_due(sender, article_ids, **kwargs):
+    """The page cache's clock found stories published with no save: their "published" webhooks go to a job, so
+    the reader request that ran the clock only enqueues (api/tasks.py)."""
+    from jobs import enqueue_on_commit
+
+    from .tasks import announce_publications
+
+    enqueue_on_commit(announce_publications, list(article_ids))
+
+
 def connect_signals():
     from articles.models import Article, ArticleAuthor, Correction, TaggedArticle
 
@@ -152,3 +164,4 @@ def connect_signals():
     connect(post_delete, _tagging_changed, TaggedArticle, "delete")
     connect(m2m_changed, _links_changed("tag"), TaggedArticle, "m2m")
     connect(m2m_changed, _links_changed("author"), ArticleAuthor, "m2m")
+    stories_came_due.connect(_stories_came_due, weak=False, dispatch_uid="api-stories-came-due")

@@ -58,7 +58,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.signals import setting_changed
 from django.db import close_old_connections, connections
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -498,6 +498,11 @@ def _schedule(now, value):
         cache.delete("lock:schedule")
 
 
+# Sent by the clock with `article_ids`: stories that became visible with no save (their time came, or their
+# embargo lifted). The content API's webhooks listen (api/signals.py) and only enqueue a job.
+stories_came_due = Signal()
+
+
 def _tick(now):
     """Treat each story whose time or embargo came since the last tick as a publication."""
     from django.db.models import F, Q
@@ -514,8 +519,12 @@ def _tick(now):
             Q(published_at__gt=last, modified_at__lt=F("published_at"))
             | Q(embargo_until__gt=last, modified_at__lt=F("embargo_until"))
         )
+        due_ids = []
         for article in came_due:
             soft |= publication_keys(article)
+            due_ids.append(article.pk)
+        if due_ids:
+            stories_came_due.send(sender=Article, article_ids=due_ids)
     if soft:
         write_tokens(soft=soft)
         httpcache.purge(soft=soft)

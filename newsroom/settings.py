@@ -398,7 +398,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining"]
 # Webhooks (api/webhooks.py): internal and plain-http endpoints only with DEBUG on (or this set);
-# seconds between a failed delivery's attempts (backoff); deliveries in a background thread.
+# seconds between a failed delivery's attempts (backoff). Deliveries are jobs on the queue with REDIS_URL;
+# without it they are sent from a background thread of the process (0: in the saving thread, for tests).
 WEBHOOK_ALLOW_INTERNAL = env_bool("WEBHOOK_ALLOW_INTERNAL", default=DEBUG)
 WEBHOOK_RETRY_DELAYS = [int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200")]
 WEBHOOK_BACKGROUND = env_bool("WEBHOOK_BACKGROUND", default=True)

@@ -1,16 +1,22 @@
 """Webhooks against a real HTTP receiver on loopback (allowed here by WEBHOOK_ALLOW_INTERNAL, as with DEBUG on)."""
 
+import datetime
 import json
+import os
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from api import webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
+from api.tasks import announce_publications
+from articles.models import Article
 from articles.tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +29,13 @@ class Receiver:
     """A local HTTP server recording what it receives; `fail` first answers that many 500s; `delay` seconds."""
 
     def __init__(self, fail=0, delay=0):
-        self.requests, self.fail, self.delay = [], fail, delay
+        self.requests, self.hosts, self.fail, self.delay = [], [], fail, delay
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.hosts.append(self.headers["Host"])
                 time.sleep(receiver.delay)
                 receiver.requests.append((dict(self.headers), body))
                 status = 500 if receiver.fail > 0 else 200
@@ -145,6 +152,7 @@ def test_endpoint_that_never_answers_ends_as_failed_after_the_retries(django_cap
     assert "Error" in delivery.error
 
 
+@pytest.mark.django_db(transaction=True)  # the sender thread reads the delivery through its own connection
 def test_slow_endpoint_does_not_delay_the_save(settings, django_capture_on_commit_callbacks):
     settings.WEBHOOK_BACKGROUND = True
     slow = Receiver(delay=1.5)
@@ -204,3 +212,135 @@ def test_admin_form_refuses_an_internal_address(client, settings):
     assert "internal" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
     assert client.get("/admin/api/webhookdelivery/").status_code == 200
+
+
+# Through the job queue ---------------------------------------------------------------------------------------
+
+QUEUE_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/11"
+
+
+@pytest.fixture
+def rq_queue(settings):
+    """Jobs on a real RQ queue (emptied first); `work()` runs what is due in this process, as a worker would."""
+    import django_rq
+    import redis
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    try:
+        redis.Redis.from_url(QUEUE_REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis unavailable at {QUEUE_REDIS_URL}: {error}")
+    settings.RQ_QUEUES = {"default": {"URL": QUEUE_REDIS_URL, "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "jobs.backends.RQBackend", "QUEUES": ["default"]}}
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.empty()
+    for job_id in queue.scheduled_job_registry.get_job_ids():
+        queue.scheduled_job_registry.remove(job_id, delete_job=True)
+
+    def work():
+        worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+        worker.work(burst=True, with_scheduler=True)  # the scheduler moves retries that are due onto the queue
+
+    queue.work = work
+    yield queue
+    queue.empty()
+
+
+def test_deliveries_are_jobs_enqueued_on_commit_and_retried_with_backoff(rq_queue, django_capture_on_commit_callbacks):
+    flaky = Receiver(fail=1)
+    try:
+        endpoint(flaky.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            ArticleFactory(live=True)
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, flaky.requests) == ("pending", [])  # enqueued, not sent by the saving request
+        assert rq_queue.count == 1
+
+        rq_queue.work()
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.response_status) == ("retrying", 1, 500)
+        assert delivery.next_attempt_at is not None and "500" in delivery.error
+        assert rq_queue.scheduled_job_registry.count == 1  # the next attempt, after WEBHOOK_RETRY_DELAYS[0]
+
+        rq_queue.work()
+    finally:
+        flaky.close()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("delivered", 2, 200)
+    assert len(flaky.requests) == 2
+
+
+def test_scheduled_story_sends_published_when_its_time_comes(
+    client, page_cache_on, receiver, time_machine, django_capture_on_commit_callbacks
+):
+    now = timezone.now().replace(microsecond=0)
+    time_machine.move_to(now, tick=False)
+    endpoint(receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = ArticleFactory(
+            headline="Budget at noon", status=Article.Status.PUBLISHED, published_at=now + datetime.timedelta(hours=1)
+        )
+    client.get("/")  # the clock's first tick
+    assert receiver.requests == []  # readers cannot see it yet: no event
+
+    time_machine.move_to(now + datetime.timedelta(hours=1, seconds=1), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/")  # the first request after its time runs the clock, which enqueues the job
+
+    assert [json.loads(body)["event"] for _headers, body in receiver.requests] == ["article.published"]
+    assert json.loads(receiver.requests[0][1])["data"]["id"] == scheduled.pk
+    announce_publications.enqueue([scheduled.pk])  # announced again (another worker's clock): sent once
+    assert len(receiver.requests) == 1
+
+
+def test_connection_goes_to_the_checked_address_whatever_dns_answers_next(settings, monkeypatch):
+    """DNS rebinding: the host resolves to a public address for the check, then to loopback. The attempt
+    resolves once and connects to the checked address, with the endpoint's host as TLS server name."""
+    settings.WEBHOOK_ALLOW_INTERNAL = False
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+    lookups, connected, server_names = [], [], []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address)
+        return socket.socket()  # never connected: the TLS handshake below stops the attempt
+
+    class Tls(ssl.SSLContext):
+        def wrap_socket(self, sock, server_hostname=None, **kwargs):
+            server_names.append(server_hostname)
+            sock.close()
+            raise OSError("handshake stopped by the test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(webhooks, "tls_context", lambda: Tls(ssl.PROTOCOL_TLS_CLIENT))
+    hook = endpoint("https://partner.example/hooks")
+    delivery = WebhookDelivery.objects.create(endpoint=hook, event="article.published", event_id="e1", payload={})
+
+    webhooks.attempt(delivery.pk)
+
+    assert lookups == ["partner.example"]
+    assert connected == [("93.184.215.14", 443)]
+    assert server_names == ["partner.example"]
+    delivery.refresh_from_db()
+    assert delivery.status == "retrying" and "handshake stopped" in delivery.error
+
+
+def test_pinned_connection_names_the_endpoint_host(receiver, monkeypatch, django_capture_on_commit_callbacks):
+    port = receiver.server.server_address[1]
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, *a, **k: real_getaddrinfo("127.0.0.1" if host == "partner.test" else host, *a, **k),
+    )
+    endpoint(f"http://partner.test:{port}/hooks")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(live=True)
+
+    assert receiver.hosts == [f"partner.test:{port}"]
