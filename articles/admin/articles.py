@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
@@ -81,7 +82,19 @@ class CorrectionInline(admin.StackedInline):
     form = CorrectionForm
     extra = 0
     fields = ["published_at", "note"]
+    readonly_fields = ["note_as_published"]
     verbose_name_plural = gettext_lazy("corrections (dated, shown to readers)")
+
+    def get_fields(self, request, obj=None):
+        # Someone who may read the story but not change it sees the note as readers do, not its HTML.
+        article_admin = self.admin_site.get_model_admin(self.parent_model)
+        if obj is not None and not article_admin.has_change_permission(request, obj):
+            return ["published_at", "note_as_published"]
+        return super().get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_as_published(self, correction):
+        return mark_safe(correction.note)  # sanitised whenever a correction is saved
 
 
 class AuthorFilter(admin.SimpleListFilter):

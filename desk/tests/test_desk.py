@@ -343,6 +343,18 @@ def test_an_edited_correction_is_stored_from_its_new_text(editor):
     assert correction.note == "<p>An earlier version misspelled the minister’s name as Aliev.</p><p>It is Aliyev.</p>"
 
 
+def test_someone_who_may_only_read_the_story_sees_the_note_as_readers_do(writer):
+    correction = CorrectionFactory(article=ArticleFactory(live=True, created_by=writer))
+
+    response = logged_in(writer).get(change_url(correction.article))
+
+    (note,) = lxml.html.fromstring(response.content.decode()).xpath(
+        '//div[@id="corrections-group"]//div[contains(@class, "field-note_as_published")]//div[@class="readonly"]'
+    )
+    assert lxml.html.tostring(note, encoding="unicode").count("<p>") == 1
+    assert note.text_content().strip() == "An earlier version misspelled the minister’s name."
+
+
 # A new story starts with its writer's byline --------------------------------------------------------------------
 
 
