@@ -16,8 +16,8 @@ from django_tasks.base import TASK_MAX_PRIORITY, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq.backend import Job, success_callback
-from django_tasks_rq.backend import failed_callback as tasks_failed_callback
 from django_tasks_rq.backend import RQBackend as BaseRQBackend
+from django_tasks_rq.backend import failed_callback as tasks_failed_callback
 from rq import Retry
 from rq.job import Callback, JobStatus
 

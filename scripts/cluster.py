@@ -45,6 +45,8 @@ defaults
     timeout connect 2s
     timeout client 60s
     timeout server 60s
+    # Requests wait for a free worker rather than getting a 503 (one node alone, under load).
+    timeout queue 30s
     # A node that dies mid-request, or refuses the connection while it restarts: the request goes to the other
     # node (readers' GETs are safe to send twice; HAProxy sends nothing twice once a response has started).
     retries 3
@@ -63,7 +65,10 @@ backend nodes
     balance roundrobin
     option httpchk GET /healthz
     http-check expect status 200
-    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 maxconn 64
+    # A node gets only as many requests at once as it has workers (a few more keep them busy); the rest wait
+    # here, so the node's own backlog stays short and its health check is answered at once even under load.
+    timeout check 3s
+    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 maxconn {maxconn}
 {servers}
 """
 
@@ -222,7 +227,7 @@ class Cluster:
     def start_balancer(self):
         servers = "\n".join(f"    server node-{name} 127.0.0.1:{port} check" for name, port in self.node_ports.items())
         config = self.var / "haproxy.cfg"
-        config.write_text(HAPROXY_CONFIG.format(port=self.port, servers=servers))
+        config.write_text(HAPROXY_CONFIG.format(port=self.port, servers=servers, maxconn=self.workers * 2))
         self._spawn("haproxy", [ensure_haproxy(), "-W", "-db", "-f", str(config)])
         if not wait_for(f"{self.url}/healthz"):
             raise RuntimeError(f"HAProxy did not answer (see {self.var}/haproxy.log)")

@@ -253,3 +253,38 @@ def test_media_backups_go_through_the_storage_and_come_back_into_another_bucket_
     restored = [key.removeprefix("restored/") for key in s3_media.server.keys() if key.startswith("restored/")]
     assert len(stored) > 5
     assert sorted(restored) == sorted(stored)
+
+
+def test_make_renditions_finishes_a_large_upload_whose_job_was_lost(
+    small_limits, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=False):  # the job never runs (Redis lost it)
+        image = ImageFactory(file=upload("big.jpg", photo_jpeg((900, 600))))
+    assert image.pending_source
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", stdout=io.StringIO())
+
+    image.refresh_from_db()
+    assert (image.width, image.height, image.pending_source) == (900, 600, "")
+    assert renditions_are_current(image)
+
+
+def test_renditions_of_a_very_large_photo_are_made_from_one_shrunk_copy_with_the_right_sizes(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.IMAGE_INLINE_MAX_PIXELS = 50_000_000  # stored in full at once: this test is about the renditions
+    with django_capture_on_commit_callbacks(execute=True):
+        image = ImageFactory(file=upload("wide.jpg", photo_jpeg((4800, 2400))))
+    image.refresh_from_db()
+
+    original, cropped = image.renditions["original"], image.renditions["3:2"]
+    assert [(w, h) for w, h, _n in original["fallback"]] == [(320, 160), (640, 320), (960, 480), (1280, 640),
+                                                               (1920, 960)]  # fmt: skip
+    assert [(w, h) for w, h, _n in cropped["webp"]][-1] == (1920, 1280)
+    storage = image.file.storage
+    for width, height, name in original["fallback"][-1:] + cropped["webp"][-1:]:
+        with storage.open(name) as stored, PILImage.open(stored) as rendition:
+            assert rendition.size == (width, height)

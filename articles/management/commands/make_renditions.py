@@ -1,13 +1,17 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.images import renditions_are_current
 from articles.models import Image
+from articles.tasks import process_image
+from newsroom.storage import STORAGE_ERRORS
 
 
 class Command(BaseCommand):
     help = (
         "Make the responsive renditions (several widths, WebP and JPEG/PNG) of library images that "
-        "lack them, and record them on each image. Safe to run again: existing renditions are reused."
+        "lack them, and record them on each image; a large upload still waiting for its full-size copy gets it "
+        "first (its job was lost, e.g. with Redis). Safe to run again: existing renditions are reused."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +30,14 @@ class Command(BaseCommand):
         total = images.count()
         made = skipped = failed = 0
         for number, image in enumerate(images.iterator(chunk_size=100), start=1):
+            if image.pending_source:
+                try:
+                    process_image.call(image.pk)  # the full-size copy, here and now
+                except STORAGE_ERRORS + (ValueError, ValidationError) as exc:
+                    self.stderr.write(f"Image {image.pk} ({image.title}): {exc}")
+                    failed += 1
+                    continue
+                image.refresh_from_db()
             if not all and renditions_are_current(image):
                 skipped += 1
                 continue
