@@ -20,7 +20,7 @@ from articles.admin.articles import ArticleAdmin
 from articles.models import Article, Author
 from articles.services import can_publish, is_own, own_articles_q
 
-from .forms import EntryForm
+from .forms import EntryForm, entry_body_widget
 from .fragments import refresh_article_views
 from .models import Banner, Entry, LiveBlog
 
@@ -89,7 +89,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
             widgets={
                 "image": AutocompleteSelect(Entry._meta.get_field("image"), self.admin_site),
                 "author": AutocompleteSelect(Entry._meta.get_field("author"), self.admin_site),
-                "body": EntryForm.Meta.widgets["body"],
+                "body": entry_body_widget(),
             },
         )
         if request.method == "POST":

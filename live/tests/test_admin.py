@@ -97,3 +97,15 @@ def test_the_article_form_links_to_its_posting_screen(editor):
 def test_the_posting_screen_posts_with_ctrl_enter(editor):
     response = logged_in(editor).get(screen(LiveBlogFactory()))
     assert "admin/js/live-post.js" in response.content.decode()
+
+
+def test_the_entry_body_is_edited_in_the_rich_text_editor_and_cleaned_like_article_bodies(editor):
+    desk = logged_in(editor)
+    blog = LiveBlogFactory()
+
+    html = desk.get(screen(blog)).content.decode()
+    post_form(desk, screen(blog), {"body": '<p onclick="x()">Turnout <strong>up</strong></p><script>x()</script>'},
+              form_id="entry_form")  # fmt: skip
+
+    assert "data-django-prose-editor-configurable" in html  # django-prose-editor, as the article body
+    assert Entry.objects.get().body == "<p>Turnout <strong>up</strong></p>"
