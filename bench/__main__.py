@@ -38,6 +38,10 @@ only that step.
 And the content-API step (issue 16): bench/api.py (PostgreSQL newsroom_apibench, Redis db 13; see its docstring),
 written to bench/results/api.md. BENCH_ONLY_API=1 runs only that step.
 
+And the live-coverage step (issue 17): bench/live.py (PostgreSQL newsroom_livebench, Redis db 10; see its
+docstring): what counting views costs on the cached hit path, and 64 readers polling a live page while entries
+are posted, written to bench/results/live.md. BENCH_ONLY_LIVE=1 runs only that step.
+
 The cluster step (issue 15) runs only on its own, BENCH_ONLY_CLUSTER=1: bench/cluster.py starts `make cluster`'s
 arrangement (so not while `make cluster` runs), kills and restarts its parts under load, and writes
 bench/results/cluster.md.
@@ -557,6 +561,11 @@ def main():
 
         archive.main()
         return
+    if os.environ.get("BENCH_ONLY_LIVE", "").strip() == "1":
+        from bench import live
+
+        live.main()
+        return
     if os.environ.get("BENCH_ONLY_NEWSDAY", "").strip() == "1":
         from bench import newsday
 
@@ -677,6 +686,9 @@ def main():
     from bench import api
 
     api.main()
+    from bench import live
+
+    live.main()
 
 
 if __name__ == "__main__":
