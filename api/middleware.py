@@ -151,7 +151,7 @@ class ApiRateLimitMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(PREFIX) or request.method == "OPTIONS":
             return self.get_response(request)
-        header = request.headers.get("Authorization", "")
+        header = request.META.get("HTTP_AUTHORIZATION", "")  # (request.headers builds a dict of every header)
         if header[:7].lower() == "bearer ":
             token = authenticate(header)
             if token is None:

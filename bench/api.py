@@ -22,6 +22,10 @@ Environment (all optional):
     BENCH_API_REDIS_URL     Redis for the cached runs (default redis://127.0.0.1:6379/13; db 0 refused; flushed)
     BENCH_DURATION, BENCH_THREADS, BENCH_CONNECTIONS, BENCH_API_ROUNDS (rounds of the three URLs; median, 2)
 
+The machine is often shared, and wrk's figures move with whatever else runs; each server's URLs are therefore
+also timed in-process (Django's test client in a child process with the server's environment: CPU time per
+request, best of BENCH_API_CPU_ROUNDS (5) runs of 50), which other processes barely disturb.
+
 Written to bench/results/api.md (also printed) and bench/results/api.json; gunicorn's log goes to
 bench/results/api-gunicorn.raw.
 """
@@ -79,6 +83,7 @@ def settings_from_env():
         "threads": int(os.environ.get("BENCH_THREADS", "2")),
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
         "rounds": max(1, int(os.environ.get("BENCH_API_ROUNDS", "2"))),
+        "cpu_rounds": max(1, int(os.environ.get("BENCH_API_CPU_ROUNDS", "5"))),
         "workers": 2,
     }
 
@@ -121,6 +126,38 @@ def measure(mode, env, port, paths, settings):
         )
     results["list_headers"] = {k: v for k, v in headers.items() if k.lower().startswith(("x-ratelimit", "cache"))}
     return results
+
+
+CPU_CHILD = """
+import json, sys, time
+import django
+django.setup()
+from django.test import Client
+client, paths, rounds = Client(), json.loads(sys.argv[1]), int(sys.argv[2])
+out = {}
+for name, path in paths.items():
+    for _ in range(3):
+        client.get(path)
+    best = None
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(50):
+            client.get(path)
+        spent = (time.process_time() - started) / 50 * 1000
+        best = spent if best is None else min(best, spent)
+    out[name] = best
+print(json.dumps(out))
+"""
+
+
+def cpu_per_request(env, paths, rounds):
+    """CPU milliseconds per request of each URL, in-process (see the module docstring)."""
+    env = {**env, "ALLOWED_HOSTS": "testserver"}
+    output = subprocess.run(
+        [PYTHON, "-c", CPU_CHILD, json.dumps(paths), str(rounds)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def run(settings):
@@ -202,6 +239,9 @@ def run(settings):
         raw["paths"], raw["list_items"] = paths, len(items)
         log(f"{mode}: gunicorn ({settings['workers']} sync workers) on 127.0.0.1:{port}")
         raw["modes"][mode] = measure(mode, mode_env, port, paths, settings)
+        cpu = cpu_per_request(mode_env, paths, settings["cpu_rounds"])
+        raw["modes"][mode]["cpu_ms"] = cpu
+        log(f"{mode}: in-process CPU per request: " + ", ".join(f"{k} {v:.2f} ms" for k, v in cpu.items()))
     return raw
 
 
@@ -245,7 +285,22 @@ def render(raw, settings):
                 f"| {mode} | {name} | {r['rps']:,.0f} | {rounds} | {r['p50']:.2f} / {r['p99']:.2f} | "
                 f"{r['ratio']:.3f}× | {r['bad']} |"
             )
-    lines += ["", "| target | measured | met |", "| --- | ---: | --- |"]
+    lines += [
+        "",
+        "In-process CPU time per request (test client, best of "
+        f"{settings['cpu_rounds']} runs of 50; ratio: the trivial view's time over the URL's, comparable to the "
+        "req/s ratios but without wrk, HTTP parsing and the other load on the machine):",
+        "",
+        "| mode | trivial ms | list ms (ratio) | detail ms (ratio) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for mode, results in raw["modes"].items():
+        cpu = results["cpu_ms"]
+        lines.append(
+            f"| {mode} | {cpu['trivial']:.2f} | {cpu['list']:.2f} ({cpu['trivial'] / cpu['list']:.3f}×) | "
+            f"{cpu['detail']:.2f} ({cpu['trivial'] / cpu['detail']:.3f}×) |"
+        )
+    lines += ["", "| target (wrk req/s ratios) | measured | met |", "| --- | ---: | --- |"]
     for t in targets(raw):
         measured = f"{t['measured']:.3f}×" if isinstance(t["measured"], float) else str(t["measured"])
         lines.append(f"| {t['target']} | {measured} | {'yes' if t['met'] else '**missed**'} |")
