@@ -420,10 +420,13 @@ def write(results):
         "| --- | --- |",
         *(f"| {check} | {result} |" for check, result in rows),
         "",
-        "What the throughput figure means: both nodes share this machine's cores (and PostgreSQL, Redis, HAProxy and "
-        "the load generator run on them too), so a second node adds workers, not CPU: two nodes on one machine "
-        "cannot be expected to double the rate. The figure shows what spreading requests over nodes costs or gains "
-        "here; the gain of a second node comes from a second machine.",
+        "What the throughput figure means: both nodes run on this machine's 2 cores, with PostgreSQL, Redis, HAProxy, "
+        "SeaweedFS, the load generator and (while this ran) other tests and benchmarks, so a second node adds "
+        "worker processes, not CPU. With 2 sync workers per node, one node leaves the CPU idle while its workers wait "
+        "on Redis and PostgreSQL; four workers keep it busier, and on a shared machine more processes also win a "
+        "larger share of the CPU from the other work. So the ratio here says that spreading requests over two nodes "
+        "costs nothing and that one node's two workers are not enough to saturate the machine; it is not the gain a "
+        "second machine would bring (that needs a second machine's cores).",
     ]
     (RESULTS / "cluster.md").write_text("\n".join(lines) + "\n")
 

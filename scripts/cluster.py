@@ -34,7 +34,7 @@ VAR = BASE_DIR / "var" / "cluster"
 PYTHON = sys.executable
 HAPROXY_CONFIG = """\
 global
-    log stderr format short local0 warning
+    log stderr format short local0 info
     maxconn 4096
 
 defaults
@@ -42,6 +42,8 @@ defaults
     log global
     option httplog
     option dontlognull
+    # Only requests that went wrong are logged (with HAProxy's termination flags), plus the servers' ups and downs.
+    option dontlog-normal
     timeout connect 2s
     timeout client 60s
     timeout server 60s
@@ -65,8 +67,10 @@ backend nodes
     balance roundrobin
     option httpchk GET /healthz
     http-check expect status 200
-    # A node gets only as many requests at once as it has workers (a few more keep them busy); the rest wait
-    # here, so the node's own backlog stays short and its health check is answered at once even under load.
+    # A node gets a few requests per worker at once; the rest wait here, so the node's own backlog stays short
+    # and its health check is answered within `timeout check` even under load. A refused or dropped connection
+    # takes the node out at once (observe layer4), so the retries of the requests it failed go to the other one
+    # instead of to the free-looking dead node.
     timeout check 3s
     default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 maxconn {maxconn}
 {servers}
@@ -225,9 +229,12 @@ class Cluster:
             process.wait(timeout=60)
 
     def start_balancer(self):
-        servers = "\n".join(f"    server node-{name} 127.0.0.1:{port} check" for name, port in self.node_ports.items())
+        servers = "\n".join(
+            f"    server node-{name} 127.0.0.1:{port} check observe layer4 error-limit 1 on-error mark-down"
+            for name, port in self.node_ports.items()
+        )
         config = self.var / "haproxy.cfg"
-        config.write_text(HAPROXY_CONFIG.format(port=self.port, servers=servers, maxconn=self.workers * 2))
+        config.write_text(HAPROXY_CONFIG.format(port=self.port, servers=servers, maxconn=self.workers * 8))
         self._spawn("haproxy", [ensure_haproxy(), "-W", "-db", "-f", str(config)])
         if not wait_for(f"{self.url}/healthz"):
             raise RuntimeError(f"HAProxy did not answer (see {self.var}/haproxy.log)")
