@@ -158,6 +158,8 @@ def run(results):
     seconds = float(os.environ.get("BENCH_CLUSTER_SECONDS", 60))
     steps = set(os.environ.get("BENCH_CLUSTER_STEPS", "1234567"))
     results |= {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_seconds": seconds}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    results.setdefault("runs", []).append({"date": results["date"], "commit": commit, "steps": "".join(sorted(steps))})
     cluster = Cluster()
     try:
         log("starting the cluster (first run: seeds the demo newsroom)")
@@ -415,6 +417,10 @@ def write(results):
         f"Run {results['date']} by `BENCH_ONLY_CLUSTER=1 make bench` (bench/cluster.py) on `make cluster`'s "
         "arrangement: HAProxy → two gunicorn nodes (2 workers each), one job worker, SeaweedFS, PostgreSQL and Redis, "
         f"all on this machine ({os.cpu_count()} cores, shared with other work). Raw figures: cluster.json.",
+        "",
+        "Runs (steps numbered as in the table, 1-7 from the top): "
+        + "; ".join(f"{run['date']} at {run['commit']}, steps {run['steps']}" for run in results.get("runs", []))
+        + ". A later run's steps replace an earlier run's.",
         "",
         "| check | result |",
         "| --- | --- |",
