@@ -4,6 +4,8 @@ nothing typed lost (a killed tab, an expired session), presence of another edito
 Journeys count the steps a person takes (a click, a typed field, a chosen file) and keep them short.
 """
 
+import time
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
@@ -13,6 +15,7 @@ from playwright.sync_api import expect
 from articles.models import Article, Image
 from articles.roles import EDITOR, WRITER
 from articles.tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from desk import presence
 
 from .browsing import VIEWPORTS, log_in, staff_user
 from .content import photo_bytes
@@ -269,6 +272,13 @@ def test_leaving_with_unsaved_changes_asks_first(new_page, desk):
     page.wait_for_timeout(300)
 
     assert dialogs == ["beforeunload"]
+    # She stayed: now close for real, and let the server answer the page's goodbye (a beacon) before the test's
+    # database is emptied — SQLite would find its tables locked by that request.
+    page.close()
+    deadline = time.monotonic() + 5
+    while presence.editors(article.pk) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
 
 
 def test_desk_screens_have_no_serious_axe_violations_and_fit_a_phone(new_page, desk):
