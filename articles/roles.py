@@ -64,6 +64,7 @@ _STAFF = {
     ("auth", "user"): ALL,
     ("auth", "group"): ALL,
     ("admin", "logentry"): ("view",),
+    ("jobs", "failedjob"): ("view", "delete"),
 }
 
 ROLES = {WRITER: _WRITER, EDITOR: _EDITOR, STAFF: _STAFF}
@@ -71,7 +72,6 @@ ROLES = {WRITER: _WRITER, EDITOR: _EDITOR, STAFF: _STAFF}
 # Custom permissions: codename per (app, model, action) where Django's default naming doesn't apply.
 _CUSTOM = {
     ("articles", "article", "publish"): ("publish_article", "Can publish, schedule, unpublish and feature articles")
-    ("jobs", "failedjob"): ("view", "delete"),
 }
 
 
