@@ -134,14 +134,16 @@ def page_of(rows, limit):
 
 
 def aware(value, parameter):
+    """`value` as an aware time in UTC: naive times are in the newsroom's time zone, and an offset PostgreSQL
+    refuses (beyond ±15:59, which ISO 8601 and Python allow) is converted rather than sent."""
     if value is None:
         return None
-    if timezone.is_naive(value):
-        try:
-            return timezone.make_aware(value)
-        except (ValueError, OverflowError):
-            raise BadParameter(parameter, "Not a time that exists in the newsroom's time zone.") from None
-    return value
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        raise BadParameter(parameter, "Not a time that exists in the newsroom's time zone.") from None
 
 
 # Articles -------------------------------------------------------------------------------------------------------
