@@ -32,10 +32,13 @@ def desk(client):
 @pytest.fixture
 def photos(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return [
+        images = [
             ImageFactory(title="Square", caption="Crowds on Tuesday.", credit="Jane Roe/AP"),
             ImageFactory(title="Harbour", caption="Boats at dawn.", credit="Ali Veli/Reuters"),
         ]
+    for image in images:
+        image.refresh_from_db()  # the process_image job recorded the renditions on the row
+    return images
 
 
 def form_values(response, form_id="article_form"):
