@@ -35,7 +35,7 @@ class FailedJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def short_error(self, obj):
         lines = [line for line in obj.error.strip().splitlines() if line.strip()]
-        return Truncator(lines[-1] if lines else "").chars(120)
+        return Truncator(lines[-1] if lines else "").chars(70)  # the whole error is on the job's own page
 
     @admin.action(description=_("Run the selected jobs again now"), permissions=["delete"])
     def run_again(self, request, queryset):
