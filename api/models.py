@@ -75,6 +75,28 @@ class ArticleChange(models.Model):
         return f"{self.article_id} changed {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+class ArticleDocument(models.Model):
+    """An article's JSON as the API's lists show it, built once and kept until something it shows changes
+    (api/documents.py explains when a stored document is served)."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="api_document"
+    )
+    generation = models.PositiveBigIntegerField(
+        default=0, help_text=_("Bumped, in the change's transaction, by every change to what the article shows.")
+    )
+    built_generation = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("The generation `data` was built at; empty: nothing stored.")
+    )
+    built_for = models.CharField(max_length=32, blank=True, help_text=_("Code, site and settings it was built for."))
+    changed_at = models.DateTimeField(null=True, blank=True, help_text=_("The article's `changed_at` when built."))
+    dependency_keys = models.TextField(blank=True, help_text=_("The page cache's keys of what it shows."))
+    data = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.article_id} at generation {self.generation}"
+
+
 class Removal(models.Model):
     """An article that left public view (unpublished, embargoed again, deleted), for mirrors to delete.
 

@@ -6,6 +6,8 @@
   row with the time, which goes again when the article is public once more;
 - webhooks: published / updated / unpublished events, sent after commit (api/webhooks.py), and "published"
   for stories whose scheduled time came or embargo lifted, which the page cache's clock reports;
+- stored article documents (api/documents.py): every change to what an article's document shows bumps its
+  generation in the change's transaction (`_drop`), whether or not the article is public now;
 - cached API responses: the keys only the API notes (`list-api-changes`, `list-api-removed`,
   `list-api-tags`) get new tokens through the page cache's own `changed()`.
 """
@@ -50,11 +52,19 @@ def _article_pre_save(sender, instance, raw=False, **kwargs):
     instance._api_was_public = False if adding else _stored_public(instance.pk)
 
 
+def _drop(article_ids):
+    """The stored documents of these articles show something old; articles being deleted take theirs along."""
+    from .documents import drop_documents
+
+    drop_documents(pk for pk in article_ids if pk is not None and not _is_deleting(pk))
+
+
 def _article_saved(sender, instance, raw=False, **kwargs):
     from .models import Removal
 
     if raw:
         return
+    _drop([instance.pk])
     was, now = getattr(instance, "_api_was_public", False), instance.is_live
     if now:
         if not was:
@@ -109,16 +119,19 @@ def _touch(article_id, *, extra=()):
 
 def _correction_changed(sender, instance, raw=False, **kwargs):
     if not raw:
+        _drop([instance.article_id])
         _touch(instance.article_id)
 
 
 def _byline_changed(sender, instance, raw=False, **kwargs):
     if not raw:
+        _drop([instance.article_id])
         _touch(instance.article_id)
 
 
 def _tagging_changed(sender, instance, raw=False, **kwargs):
     if not raw:
+        _drop([instance.content_object_id])
         _touch(instance.content_object_id, extra=(TAGS,))
 
 
@@ -127,13 +140,46 @@ def _links_changed(kind):
         if action not in ("post_add", "post_remove", "post_clear"):
             return
         extra = (TAGS,) if kind == "tag" else ()
-        if reverse:
-            for pk in pk_set or ():
-                _touch(pk, extra=extra)
-        else:
-            _touch(instance.pk, extra=extra)
+        # (A clear from the tag's or author's side deletes the links one by one: their post_delete drops.)
+        articles = list(pk_set or ()) if reverse else [instance.pk]
+        _drop(articles)
+        for pk in articles:
+            _touch(pk, extra=extra)
 
     return handler
+
+
+# Names and pictures the documents show: a section's, author's or tag's name and slug, the lead image (alt,
+# caption, credit, size, renditions). Any save drops the documents showing it: these are rare edits.
+
+
+def _section_saved(sender, instance, raw=False, **kwargs):
+    from articles.models import Article
+
+    if not raw:
+        _drop(Article._base_manager.filter(section_id=instance.pk).values_list("pk", flat=True))
+
+
+def _author_saved(sender, instance, raw=False, **kwargs):
+    from articles.models import ArticleAuthor
+
+    if not raw:
+        _drop(ArticleAuthor.objects.filter(author_id=instance.pk).values_list("article_id", flat=True))
+
+
+def _tag_saved(sender, instance, raw=False, **kwargs):
+    from articles.models import TaggedArticle
+
+    if not raw:
+        _drop(TaggedArticle.objects.filter(tag_id=instance.pk).values_list("content_object_id", flat=True))
+
+
+def _image_changed(sender, instance, raw=False, **kwargs):
+    """Saved, or about to be deleted (then articles lose it through an UPDATE that sends no signal)."""
+    from articles.models import Article
+
+    if not raw:
+        _drop(Article._base_manager.filter(lead_image_id=instance.pk).values_list("pk", flat=True))
 
 
 def _stories_came_due(sender, article_ids, **kwargs):
@@ -147,7 +193,7 @@ def _stories_came_due(sender, article_ids, **kwargs):
 
 
 def connect_signals():
-    from articles.models import Article, ArticleAuthor, Correction, TaggedArticle
+    from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
 
     def connect(signal, handler, model, name):
         signal.connect(handler, sender=model, weak=False, dispatch_uid=f"api-{name}-{model._meta.label}")
@@ -164,4 +210,9 @@ def connect_signals():
     connect(post_delete, _tagging_changed, TaggedArticle, "delete")
     connect(m2m_changed, _links_changed("tag"), TaggedArticle, "m2m")
     connect(m2m_changed, _links_changed("author"), ArticleAuthor, "m2m")
+    connect(post_save, _section_saved, Section, "save")
+    connect(post_save, _author_saved, Author, "save")
+    connect(post_save, _tag_saved, Tag, "save")
+    connect(post_save, _image_changed, Image, "save")
+    connect(pre_delete, _image_changed, Image, "pre-delete")
     stories_came_due.connect(_stories_came_due, weak=False, dispatch_uid="api-stories-came-due")

@@ -10,41 +10,35 @@ api/signals.py), so a typo fix reaches only the responses that show that article
 import base64
 import binascii
 import datetime
-import html
 import json
-import re
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.http import http_date
 from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import ValidationError
 
 from articles import search
-from articles.cache import depends_on, depends_on_articles
-from articles.images import rendition_url
+from articles.cache import depends_on
 from articles.models import (
     Article,
     ArticleAuthor,
     Author,
-    Correction,
     Redirect,
     Section,
     Tag,
     TaggedArticle,
-    join_names,
 )
-from articles.seo import absolute_url, iso, site_url
+from articles.seo import absolute_url, iso
 from articles.views import related_articles
 
 from . import schemas
+from .documents import api_articles, article_data, articles_for_api, documents, dumps, note_articles, with_documents
 from .models import Removal
 from .signals import CHANGES, REMOVED, TAGS
 
@@ -148,145 +142,14 @@ def aware(value, parameter):
 
 # Articles -------------------------------------------------------------------------------------------------------
 
-BYLINES = Prefetch(
-    "article_authors", queryset=ArticleAuthor.objects.select_related("author").order_by("position", "id")
-)
-CORRECTIONS = Prefetch(
-    "corrections", queryset=Correction.objects.order_by("published_at", "id"), to_attr="api_corrections"
-)
-# Into a plain list: prefetching into django-taggit's manager builds a queryset per article (a fifth of a list's
-# time); with `to_attr` the tags are one query and one list per article.
-TAG_LIST = Prefetch("tags", to_attr="api_tags")  # (taggit takes no custom queryset: sorted when shown)
-
-
-def articles_for_api(*, one=False):
-    """Published articles with everything the API shows, in a fixed number of queries (4), and `changed`.
-
-    `one`: for a single article, whose related articles are found from `article.tags` (taggit's manager)."""
-    return (
-        Article.objects.published()
-        .select_related("section", "lead_image", "api_change")
-        .prefetch_related(BYLINES, "tags" if one else TAG_LIST, CORRECTIONS)
-        .annotate(
-            changed=Greatest(
-                "modified_at",
-                Coalesce("api_change__changed_at", "modified_at"),
-                "published_at",
-                Coalesce("embargo_until", "published_at"),
-            )
-        )
-    )
-
-
-BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|figure|ul|ol)>|<br\s*/?>", re.IGNORECASE)
-
-
-def plain_text(body):
-    """The body as text: paragraphs separated by blank lines, entities decoded."""
-    text = html.unescape(strip_tags(BLOCK_END.sub("\n\n", body)))
-    return "\n\n".join(part.strip() for part in re.split(r"\n\s*\n", text) if part.strip())
-
-
-def renditions(absolute, image):
-    found = []
-    for shape, entry in (image.renditions or {}).items():
-        if not isinstance(entry, dict):
-            continue
-        for key in ("webp", "fallback"):
-            kind = "image/webp" if key == "webp" else entry.get("fallback_type", "image/jpeg")
-            found += [
-                {
-                    "url": absolute(rendition_url(name)),
-                    "width": width,
-                    "height": height,
-                    "format": kind,
-                    "shape": shape,
-                }
-                for width, height, name in entry.get(key, ())
-            ]
-    return found
-
-
-def absolute_urls(request):
-    """absolute_url() for many links of one response: the site's address is worked out once, not per link."""
-    site = site_url(request) + "/"
-
-    def absolute(url):
-        return url if url.startswith(("http://", "https://")) else site + url.lstrip("/")
-
-    return absolute
-
-
-def article_data(request, article, absolute=None):
-    absolute = absolute or absolute_urls(request)
-    image = article.lead_image
-    links = article.byline_links()
-    url = absolute(article.get_absolute_url())
-    return {
-        "id": article.pk,
-        "headline": article.headline,
-        "dek": article.dek,
-        "body_html": article.body,
-        "body_text": plain_text(article.body),
-        "section": {
-            "id": article.section.pk,
-            "name": article.section.name,
-            "slug": article.section.slug,
-            "url": absolute(article.section.get_absolute_url()),
-        },
-        "authors": [
-            {
-                "id": link.author.pk,
-                "name": link.author.name,
-                "slug": link.author.slug,
-                "role": link.role,
-                "url": absolute(link.author.get_absolute_url()),
-            }
-            for link in links
-        ],
-        "byline": article.byline_override or join_names([link.author.name for link in links]),
-        "tags": [
-            {"id": tag.pk, "name": tag.name, "slug": tag.slug, "url": absolute(tag.get_absolute_url())}
-            for tag in sorted(article.api_tags, key=lambda tag: tag.name)
-        ],
-        "dateline": article.dateline,
-        "published_at": iso(article.published_at),
-        "updated_at": iso(article.updated_at) if article.show_updated else None,
-        "changed_at": iso(article.changed),
-        "url": url,
-        "canonical_url": article.canonical_url or url,
-        "lead_image": None
-        if image is None
-        else {
-            "alt": image.alt,
-            "caption": article.lead_caption,
-            "credit": image.credit,
-            "width": image.width,
-            "height": image.height,
-            "renditions": renditions(absolute, image),
-        },
-        "corrections": [{"date": iso(c.published_at), "note_html": c.note} for c in article.api_corrections],
-    }
-
-
-def note_articles(request, articles):
-    """The keys of `articles` shown in full: as depends_on_articles(full=True) notes them, with the tags read
-    from the API's own prefetch (`api_tags`), plus the corrections."""
-    depends_on_articles(request, articles)
-    for article in articles:
-        depends_on(request, f"article-{article.pk}-page", f"article-{article.pk}-corrections")
-        depends_on(request, *(f"tag-{tag.pk}" for tag in article.api_tags))
-        if article.lead_image_id:
-            depends_on(request, f"image-{article.lead_image_id}-page")
-
 
 def json_response(data, response):
-    """`data` as JSON, past django-ninja's validation of the output against the schema: on a list of 20 that
-    validation (pydantic over ~150 nested objects) cost more than the queries and the building together. The
-    schema stays the contract: tests validate these answers against it, and schemathesis checks the live API.
-    `response` is the operation's temporal response, whose headers (Last-Modified) are kept."""
+    """`data` (or its JSON text) as JSON, past django-ninja's validation of the output against the schema: on a
+    list of 20 that validation (pydantic over ~150 nested objects) cost more than the queries and the building
+    together. The schema stays the contract: tests validate these answers against it, and schemathesis checks the
+    live API. `response` is the operation's temporal response, whose headers (Last-Modified) are kept."""
     answer = HttpResponse(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")), content_type="application/json; charset=utf-8"
+        data if isinstance(data, str) else dumps(data), content_type="application/json; charset=utf-8"
     )
     for header, value in response.items():
         if header.lower() != "content-type":
@@ -320,7 +183,7 @@ def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[s
     published_after, published_before, updated_since = (
         filters.published_after, filters.published_before, filters.updated_since
     )  # fmt: skip
-    articles = articles_for_api()
+    articles = api_articles()
     keys = set()
     if section is not None:
         found = lookup_slug(Section, section, "section")
@@ -362,18 +225,15 @@ def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[s
             value, pk = decode_cursor(cursor, kind)
             articles = articles.filter(Q(published_at__lt=value) | Q(published_at=value, pk__lt=pk))
     depends_on(request, *keys)
-    items, more = page_of(articles[: limit + 1], limit)
-    note_articles(request, items)
-    set_last_modified(response, [article.changed for article in items])
+    # One query for the page: the stored documents come with it (api/documents.py).
+    items, more = page_of(with_documents(articles)[: limit + 1], limit)
+    set_last_modified(response, [row["changed"] for row in items])
     last = items[-1] if items else None
-    absolute = absolute_urls(request)
-    data = {
-        "items": [article_data(request, article, absolute) for article in items],
-        "next": next_link(request, encode_cursor(kind, getattr(last, sort_field).isoformat(), last.pk))
-        if more
-        else None,
-    }
-    return json_response(data, response)
+    after = encode_cursor(kind, last[sort_field].isoformat(), last["pk"]) if more else None
+    text = (
+        '{"items":[' + ",".join(documents(request, items)) + '],"next":' + dumps(after and next_link(request, after))
+    )
+    return json_response(text + "}", response)
 
 
 def detail_response(request, response, article):
