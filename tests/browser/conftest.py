@@ -5,6 +5,8 @@ skipped, with that instruction as the reason, when it is absent.
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -98,7 +100,18 @@ def new_page(chromium, server):
         # the article" heartbeat) would otherwise land while the test database is being emptied and lock it.
         context.route("**/*", lambda route: route.abort())
         context.close()
+    _wait_for_requests_in_flight()
     assert not server_errors, f"the server answered with errors: {server_errors}"
+
+
+def _wait_for_requests_in_flight(seconds=10):
+    """Until the live server's request threads are done: one still answering a request the pages sent before they
+    closed would hold the test database while pytest-django empties it for the next test."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in thread.name for thread in threading.enumerate()):
+            return
+        time.sleep(0.02)  # waiting for other threads to finish, not timing anything
 
 
 @pytest.fixture
