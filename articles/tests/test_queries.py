@@ -2,7 +2,8 @@
 
 Pages are measured without the page cache (the default under test; see test_cache.py for the cached path),
 so these are the numbers a cold page costs. Every page's count includes the breaking-news banner's query
-(live/; a shared fragment, so with the page cache it is read once per change, not per page). Discovery pages (search, archives, feeds) have their own tests.
+(live/; a shared fragment, so with the page cache it is read once per change, not per page). Discovery pages
+(search, archives, feeds) have their own tests.
 """
 
 from http import HTTPStatus
