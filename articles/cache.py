@@ -87,6 +87,7 @@ CHANGE_LOG_SECONDS = 600
 CHANGE_HISTORY = 512  # changes each worker remembers, to check entries it last found fresh a while ago
 FEED = "changes:feed"  # publish/subscribe channel: "<number> <key> <key> …" for each change, or RECHECK
 RECHECK = "recheck"  # on FEED: something other than tokens changed (the schedule); ask the shared cache
+STALE_HTTP_SECONDS = 1  # s-maxage of a stale copy (served while it is rendered again): an HTTP cache asks again soon
 FEED_RECHECK = 0.5  # seconds: a worker listening to FEED still asks the shared cache at least this often
 FEED_RETRY = 5  # seconds between attempts to subscribe to FEED
 HARD_SEQ = "seq-hard"  # a token that changes with every takedown
@@ -411,9 +412,52 @@ def _still_fresh(item):
     return True
 
 
-def _vouch(item):
-    """`item` was just found fresh against tokens read after every change this worker knows of."""
-    item["validated"], item["epoch"] = _changes["known"], _changes["epoch"]
+def _known():
+    """The last change this worker has read (its number and epoch). Taken *before* reading tokens to vouch for
+    an entry: a change's record is written after its tokens, so every change up to it is in what is read then.
+    (Taken after, another thread may have read a change whose tokens came too late for that read.)"""
+    return _changes["known"], _changes["epoch"]
+
+
+def _vouch(item, known):
+    """`item` was just found fresh against tokens read after every change up to `known` (from _known())."""
+    item["validated"], item["epoch"] = known
+
+
+# Entries this worker found stale while another worker (or the renderer) renders them again: key → (the
+# entry's id, the change it was checked against, when to look again). Until then a hit serves that copy
+# without asking the shared cache about it again, so a stale copy costs a reader no more than a fresh one;
+# any change this worker hears of meanwhile (a takedown, say) ends it at once.
+_rendering_elsewhere = {}
+STALE_RECHECK = 0.02  # seconds between a worker's looks for the new copy of an entry being rendered elsewhere
+
+
+def _stale_while_rendered(key, item, known):
+    """`item` (under `key`) was found stale, against tokens read after every change up to `known`, and is
+    being rendered again elsewhere: serve it as it is until STALE_RECHECK has passed or a change arrives."""
+    _rendering_elsewhere[key] = (item["id"], known, time.monotonic() + STALE_RECHECK)
+
+
+def _still_rendered_elsewhere(key, item):
+    """True while `item` is the stale copy noted by _stale_while_rendered and its render is still under way.
+
+    Until STALE_RECHECK has passed, nobody is asked; then only whether the render lock is still held (a small
+    round trip, not the entry's tokens nor its new copy). No new change has reached this worker meanwhile, so
+    the copy is still a soft one; once the lock is gone (released by the render, or run out) the entry is
+    looked at afresh and the new copy taken.
+    """
+    memo = _rendering_elsewhere.get(key)
+    if memo is None:
+        return False
+    if memo[0] == item["id"] and memo[1] == _known():
+        now = time.monotonic()
+        if now < memo[2]:
+            return True
+        if cache.get(f"lock:{key}") is not None:
+            _rendering_elsewhere[key] = (memo[0], memo[1], now + STALE_RECHECK)
+            return True
+    del _rendering_elsewhere[key]
+    return False
 
 
 def invalidate_all():
@@ -646,12 +690,20 @@ _local_fragments = {}
 def get_fragment(name, param, now, request=None, *, synced=False):
     """The fragment's entry: fresh, or stale while it is rendered again (by another worker, or in the
     background here when `synced`, i.e. on a reader's hit); a takedown's is rendered at once."""
+    return _fragment(name, param, now, request, synced=synced)[0]
+
+
+def _fragment(name, param, now, request=None, *, synced=False):
+    """get_fragment's entry, and whether it is fresh (False: a stale copy, served while it is rendered again)."""
     key = f"fragment:{name}:{param}"
     if not page_cache_enabled():
-        return _build_fragment(name, param, now, None, request)
+        return _build_fragment(name, param, now, None, request), True
     if not synced:
         sync_changes()
     entry = _local_fragments.get(key)
+    if entry is not None and _still_rendered_elsewhere(key, entry):
+        return entry, False
+    known = _known()
     state = _fragment_state(entry, now) if entry is not None else None
     if state != FRESH:
         newer = cache.get(key)  # another worker may have rendered it again already
@@ -661,13 +713,17 @@ def get_fragment(name, param, now, request=None, *, synced=False):
     if entry is not None:
         if state == FRESH or (state == SOFT and not (claimed := _claim(key))):
             _local_fragments[key] = entry
-            return entry
+            if state != FRESH:
+                _stale_while_rendered(key, entry, known)
+            return entry, state == FRESH
         if state == SOFT and synced and settings.PAGE_CACHE_BACKGROUND_REFRESH:
             if not renderer.submit("fragment", name, param, key):
                 _submit(refresh_fragment, name, param, key)
-            return entry
+            _local_fragments[key] = entry
+            _stale_while_rendered(key, entry, known)
+            return entry, False
     try:
-        return _build_fragment(name, param, now, key, request)
+        return _build_fragment(name, param, now, key, request), True
     finally:
         if claimed:
             cache.delete(f"lock:{key}")
@@ -676,9 +732,10 @@ def get_fragment(name, param, now, request=None, *, synced=False):
 def _fragment_state(entry, now):
     state = FRESH
     if not _still_fresh(entry):
+        known = _known()
         state = _staleness(entry["tokens"], read_tokens([key for key, _token in entry["tokens"]]))
         if state == FRESH:
-            _vouch(entry)
+            _vouch(entry, known)
     return max(state, SOFT) if entry["until"] <= now else state
 
 
@@ -690,7 +747,7 @@ def refresh_fragment(name, param, key):
         logger.exception("Rendering the %s fragment again in the background failed", name)
     finally:
         cache.delete(f"lock:{key}")
-        connections.close_all()  # this thread's own: renders are rare, an idle connection would hold a slot
+        _release_connections()
 
 
 def _build_fragment(name, param, now, key, request=None):
@@ -767,6 +824,7 @@ def clear_local_memory():
     """Forget what this worker holds in memory (tests, and a worker that has seen a flush)."""
     _local_pages.clear()
     _local_fragments.clear()
+    _rendering_elsewhere.clear()
     _feed.forget()
 
 
@@ -828,23 +886,31 @@ def _lookup(request, key, now, entry=None, *, shared=False):
         for name, param in entry["fragments"]:
             fragment_key = f"fragment:{name}:{param}"
             fragments[name, param] = _local_fragments.get(fragment_key) or cache.get(fragment_key)
-    checked = [entry, *(fragment for fragment in fragments.values() if fragment is not None)]
+    known = _known()  # before any tokens are read (see _known)
+    # Stale copies this worker already knows are being rendered again elsewhere: served as they are.
+    elsewhere = {id(entry)} if _still_rendered_elsewhere(key, entry) else set()
+    for (name, param), fragment in fragments.items():
+        if fragment is not None and _still_rendered_elsewhere(f"fragment:{name}:{param}", fragment):
+            elsewhere.add(id(fragment))
+    checked = [item for item in (entry, *fragments.values()) if item is not None and id(item) not in elsewhere]
     # Only entries that a change this worker has not checked them against may have touched: their tokens.
-    states = dict.fromkeys(map(id, checked), FRESH)
+    states = dict.fromkeys(map(id, checked), FRESH) | dict.fromkeys(elsewhere, SOFT)
     unsure = [item for item in checked if not _still_fresh(item)]
     if unsure:
         current = read_tokens({k for item in unsure for k, _t in item["tokens"]})
         for item in unsure:
             states[id(item)] = _staleness(item["tokens"], current)
             if states[id(item)] == FRESH:
-                _vouch(item)
+                _vouch(item, known)
 
     def state_of(item):
         state = states[id(item)]
         return max(state, SOFT) if item["until"] <= now else state
 
     state = state_of(entry)
-    if state != FRESH and not shared:
+    if id(entry) in elsewhere:
+        pass  # no questions until STALE_RECHECK has passed (or a change arrives)
+    elif state != FRESH and not shared:
         # Another worker may have rendered it again already: take its copy rather than render it twice.
         newer = cache.get(key)
         if newer is not None and newer["id"] != entry["id"]:
@@ -853,22 +919,30 @@ def _lookup(request, key, now, entry=None, *, shared=False):
                 _local_pages.put(key, newer)
             return found
     claimed = False
-    if state == HARD or (state == SOFT and (claimed := _claim(key))):
+    if id(entry) in elsewhere:
+        pass
+    elif state == HARD or (state == SOFT and (claimed := _claim(key))):
         if state == HARD or not settings.PAGE_CACHE_BACKGROUND_REFRESH:
             return _Lookup(key, entry=entry, claimed=claimed)
         _refresh_in_background(request, key, entry)  # and this reader, too, gets the previous copy
-    parts = []
+        _stale_while_rendered(key, entry, known)
+    elif state == SOFT:
+        _stale_while_rendered(key, entry, known)  # another worker holds its lock
+    parts, fresh = [], state == FRESH
     for name, param in entry["fragments"]:
         if entry["esi"]:
             parts.append(_esi_include(name, param))
             continue
         fragment = fragments[name, param]
-        if fragment is None or state_of(fragment) != FRESH:
-            fragment = get_fragment(name, param, now, synced=True)
+        if fragment is not None and id(fragment) in elsewhere:
+            fresh = False
+        elif fragment is None or state_of(fragment) != FRESH:
+            fragment, fragment_fresh = _fragment(name, param, now, synced=True)
+            fresh = fresh and fragment_fresh
         else:
             _local_fragments[f"fragment:{name}:{param}"] = fragment  # read from Redis once, not on every hit
         parts.append(fragment)
-    return _Lookup(key, _respond(request, entry, parts, now, hit=True))
+    return _Lookup(key, _respond(request, entry, parts, now, hit=True, stale=not fresh))
 
 
 def _ask_for_changes(now):
@@ -935,7 +1009,17 @@ def refresh_page(environ, key, previous):
         _forget(key)
     finally:
         cache.delete(f"lock:{key}")
-        connections.close_all()  # this thread's own: renders are rare, an idle connection would hold a slot
+        _release_connections()
+
+
+# The renderer process (articles/renderer.py) renders one job after another: it keeps its database connection
+# (CONN_MAX_AGE applies, checked before each job), as a worker does, rather than make a new one for every job.
+KEEP_CONNECTIONS = False
+
+
+def _release_connections():
+    if not KEEP_CONNECTIONS:
+        connections.close_all()  # a worker's background thread: renders are rare, an idle connection holds a slot
 
 
 def _forget(key):
@@ -958,8 +1042,9 @@ def _esi_include(name, param):
     return {"html": f'<esi:include src="{src}"/>'.encode(), "id": "esi", "keys": [], "last_modified": 0}
 
 
-def _respond(request, entry, fragments, now, *, hit):
-    """The page: its body with the fragments in their places, its validators and its headers."""
+def _respond(request, entry, fragments, now, *, hit, stale=False):
+    """The page: its body with the fragments in their places, its validators and its headers.
+    `stale`: the page or a fragment is a previous copy, served while it is rendered again."""
     ids = tuple(fragment["id"] for fragment in fragments)
     assembled = entry.get("assembled")
     if assembled is None or assembled[0] != ids:
@@ -988,7 +1073,7 @@ def _respond(request, entry, fragments, now, *, hit):
         response["Surrogate-Control"] = 'content="ESI/1.0"'
     response["ETag"] = etag
     response["Last-Modified"] = last_modified_text
-    _public_headers(response, (until - now).total_seconds())
+    _public_headers(response, (until - now).total_seconds(), stale=stale)
     if key_header:
         response[key_header[0]] = key_header[1]
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
@@ -1132,8 +1217,16 @@ def _render_and_store(view_func, request, args, kwargs, key, now, found_entry):
     storable = _storable(request, response) and _store(key, entry, request._cache_deps, before, now)
     if storable:
         _local_pages.put(key, entry)
-    parts = [_esi_include(*f) if esi else get_fragment(*f, now) for f in fragments]
-    page = _respond(request, entry, parts, now, hit=False)
+    parts, fresh = [], True
+    for name, param in fragments:
+        if esi:
+            parts.append(_esi_include(name, param))
+            continue
+        fragment, fragment_fresh = _fragment(name, param, now)
+        parts.append(fragment)
+        fresh = fresh and fragment_fresh
+    # (A change that landed while it rendered makes the new copy stale at once, see _store.)
+    page = _respond(request, entry, parts, now, hit=False, stale=not fresh or (storable and entry["until"] <= now))
     if not storable:
         del page["X-Page-Cache"]
     return page
@@ -1165,6 +1258,7 @@ def _before_render():
 def _store(key, entry, keys, before, now):
     """Store `entry` with the tokens its keys have now, unless a takedown landed while it rendered."""
     keys = (ALL, *keys)
+    known = _known()
     current = _ensure_tokens(read_tokens([*keys, HARD_SEQ]), keys)
     counter = cache.get(COUNTER)
     if current[HARD_SEQ] != before[HARD_SEQ]:
@@ -1172,7 +1266,7 @@ def _store(key, entry, keys, before, now):
     if counter != before[COUNTER]:
         entry["until"] = entry["http_until"] = now  # a change landed meanwhile: stale at once (served briefly)
     else:
-        _vouch(entry)  # fresh as of every change this worker knows of (see _lookup)
+        _vouch(entry, known)  # fresh as of every change this worker had read before the tokens were
     entry["tokens"] = tuple((k, current[k]) for k in keys)
     entry["key_set"] = frozenset(keys)
     timeout = max(1, int((entry["until"] - now).total_seconds()) + settings.PAGE_CACHE_STALE_SECONDS)
@@ -1187,18 +1281,26 @@ def _storable(request, response):
     return "private" not in response.get("Cache-Control", "") and "no-store" not in response.get("Cache-Control", "")
 
 
-def _finish(request, response, etag, last_modified, until, now, keys):
+def _finish(request, response, etag, last_modified, until, now, keys, *, stale=False):
     from . import httpcache
 
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    _public_headers(response, (until - now).total_seconds())
+    _public_headers(response, (until - now).total_seconds(), stale=stale)
     httpcache.add_key_header(response, keys)
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
 
-def _public_headers(response, seconds_left):
-    """Shared caches (a CDN) may keep the page, but never past the moment it stops being right."""
+def _public_headers(response, seconds_left, *, stale=False):
+    """Shared caches (a CDN) may keep the page, but never past the moment it stops being right.
+
+    A stale copy (served while it is rendered again) is kept STALE_HTTP_SECONDS at most: an HTTP cache that
+    revalidates after a purge must not take it, or a 304 to it, as good for the page's whole lifetime.
+    """
+    if stale:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=STALE_HTTP_SECONDS)
+        patch_vary_headers(response, ["Cookie"])
+        return
     seconds_left = max(0, int(seconds_left))
     s_maxage = min(settings.PAGE_CDN_MAX_AGE, seconds_left)
     directives = {
@@ -1226,8 +1328,8 @@ def fragment_view(request, name):
     if param and not _in_navigation(param):
         raise Http404("No such fragment.")
     now = timezone.now()
-    fragment = get_fragment(name, param, now)
+    fragment, fresh = _fragment(name, param, now)
     response = HttpResponse(fragment["html"], content_type="text/html; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
     return _finish(request, response, f'"{fragment["id"]}"', fragment["last_modified"],
-                   fragment["http_until"], now, fragment["keys"])  # fmt: skip
+                   fragment["http_until"], now, fragment["keys"], stale=not fresh)  # fmt: skip

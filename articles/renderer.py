@@ -8,6 +8,14 @@ workers (`on_starting` in newsroom/gunicorn.conf.py); each worker inherits the w
 jobs, a few hundred bytes each, so a worker never waits for a render. The process runs `nice`
 (`PAGE_CACHE_RENDER_NICE`), so the operating system gives serving workers the CPU first.
 
+It also keeps out of readers' way in time. A change brings its own burst of work (the commit, every worker
+learning of it, readers' first requests for a new page), so the renderer starts each job
+`PAGE_CACHE_RENDER_DELAY_MS` after it was asked for, not at once; and after each render it rests for
+`PAGE_CACHE_RENDER_REST_PERCENT` of the CPU time the render took, so a publication's few listings are rendered
+again over a few hundred milliseconds instead of all at once. Readers get the previous copies meanwhile, at the
+cost of a fresh hit (articles/cache.py, `_stale_while_rendered`). A job older than the render lock
+(`PAGE_CACHE_STALE_SECONDS`) is dropped: its lock has run out, so the next reader asks for it again.
+
 Where there is no renderer (runserver, tests, a full pipe, a dead renderer) the job runs in the worker's
 background thread, as before. `python -m articles.renderer` is the process itself: it reads jobs on stdin
 until the master goes away.
@@ -19,6 +27,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 logger = logging.getLogger("newsroom.cache")
@@ -83,7 +92,8 @@ def submit(job, *args):
     if _pipe is None:
         return False
     try:
-        data = pickle.dumps((job, args), protocol=pickle.HIGHEST_PROTOCOL)
+        # With the moment it was asked for (CLOCK_MONOTONIC is the same in every process of the machine).
+        data = pickle.dumps((job, args, time.monotonic()), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return False
     frame = HEADER.pack(len(data)) + data
@@ -131,18 +141,25 @@ def main():
     os.nice(settings.PAGE_CACHE_RENDER_NICE)
     from . import cache
 
+    cache.KEEP_CONNECTIONS = True
+
     jobs = _jobs()
     stream = sys.stdin.buffer
     while (header := _read_exactly(stream, HEADER.size)) is not None:
         data = _read_exactly(stream, HEADER.unpack(header)[0])
         if data is None:
             break
-        job, args = pickle.loads(data)  # from the workers of this app server only (an inherited pipe)
+        job, args, asked_at = pickle.loads(data)  # from the workers of this app server only (an inherited pipe)
+        if time.monotonic() - asked_at > settings.PAGE_CACHE_STALE_SECONDS:
+            continue  # its render lock has run out: the next reader of that page asks again
+        time.sleep(max(0.0, asked_at + settings.PAGE_CACHE_RENDER_DELAY_MS / 1000 - time.monotonic()))
+        started = time.process_time()
         try:
             cache.sync_changes()
             jobs[job](*args)
         except Exception:  # one bad job must not stop the renderer
             logger.exception("The renderer could not run a %s job", job)
+        time.sleep((time.process_time() - started) * settings.PAGE_CACHE_RENDER_REST_PERCENT / 100)
 
 
 if __name__ == "__main__":

@@ -198,6 +198,12 @@ PAGE_CACHE_CHANGE_FEED = env_bool("PAGE_CACHE_CHANGE_FEED", default=True)
 # (articles/renderer.py), at this `nice` level, so serving workers get the CPU first; 0 renders in the workers.
 PAGE_CACHE_RENDER_PROCESS = env_bool("PAGE_CACHE_RENDER_PROCESS", default=True)
 PAGE_CACHE_RENDER_NICE = env_int("PAGE_CACHE_RENDER_NICE", 5)
+# The renderer starts a job this long after a worker asked for it, so it does not add its CPU to the burst of
+# work a change itself brings (the commit, readers' first requests); and after each render it rests for this
+# share of the CPU time the render took (100: as long again), so readers' requests come first while a change's
+# pages are rendered again. Meanwhile readers get the previous copies, as cheaply as fresh ones.
+PAGE_CACHE_RENDER_DELAY_MS = env_int("PAGE_CACHE_RENDER_DELAY_MS", 150)
+PAGE_CACHE_RENDER_REST_PERCENT = env_int("PAGE_CACHE_RENDER_REST_PERCENT", 100)
 # Pages go stale when a change commits. On: also at once, for reads inside the writing transaction (tests).
 PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = env_bool("PAGE_CACHE_INVALIDATE_BEFORE_COMMIT", default=False)
 # The HTTP cache in front (articles/httpcache.py, deploy/varnish/): the response header carrying each page's

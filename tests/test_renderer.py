@@ -99,3 +99,20 @@ def test_a_worker_renders_the_page_itself_when_the_renderer_is_gone(client, back
 
     assert fresh["X-Page-Cache"] == "hit"
     assert page_cache.refresh_page in in_worker  # (and the Latest box, which shows the headline too)
+
+
+def test_the_renderer_waits_a_moment_before_it_renders_and_readers_get_the_previous_copy_meanwhile(
+    client, background, monkeypatch
+):
+    monkeypatch.setattr(page_cache, "_submit", lambda job, *args: pytest.fail("rendered in the worker"))
+    assert renderer.start(env={**_renderer_environment(), "PAGE_CACHE_RENDER_DELAY_MS": "700"})
+    try:
+        url = _edit_and_read_the_stale_copy(client)
+        asked = time.monotonic()
+        fresh = _wait_for(client, url, "Ferry service resumes on Monday")
+        waited = time.monotonic() - asked
+    finally:
+        renderer.stop()
+
+    assert fresh["X-Page-Cache"] == "hit"
+    assert waited >= 0.6  # (a lower bound only: the renderer sleeps 0.7 s from the request before it starts)

@@ -26,11 +26,12 @@ def _hold_render_lock(client, url):
     return key
 
 
-def test_an_edited_page_is_served_stale_only_while_another_worker_renders_it(client):
+def test_an_edited_page_is_served_stale_only_while_another_worker_renders_it(client, monkeypatch):
     article = ArticleFactory(live=True, headline="Port reopens")
     url = article.get_absolute_url()
     client.get(url)
     key = _hold_render_lock(client, url)
+    monkeypatch.setattr(page_cache, "STALE_RECHECK", 0)  # this worker looks again on every request
 
     article.headline = "Port reopens after storm"
     article.save()
@@ -40,7 +41,61 @@ def test_an_edited_page_is_served_stale_only_while_another_worker_renders_it(cli
 
     headline = b'class="article__headline">Port reopens after storm</h1>'
     assert during["X-Page-Cache"] == "hit" and headline not in during.content
+    assert "max-age=0" in during["Cache-Control"] and "s-maxage=1" in during["Cache-Control"]  # briefly
     assert after["X-Page-Cache"] == "miss" and headline in after.content
+
+
+def _counting_token_reads(monkeypatch):
+    reads = []
+    real = page_cache.read_tokens
+
+    def counting(keys):
+        reads.append(sorted(keys))
+        return real(keys)
+
+    monkeypatch.setattr(page_cache, "read_tokens", counting)
+    return reads
+
+
+def test_a_stale_copy_being_rendered_elsewhere_costs_a_hit_no_more_questions(client, monkeypatch):
+    article = ArticleFactory(live=True, headline="Ferry strike called off")
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    key = _hold_render_lock(client, url)
+    # Each request looks again (as after STALE_RECHECK): it asks whether the lock is still held, and only that.
+    monkeypatch.setattr(page_cache, "STALE_RECHECK", 0)
+    article.headline = "Ferry strike called off after talks"
+    article.save()
+    first = client.get(url)  # stale: another worker renders it; this one asks once
+    reads = _counting_token_reads(monkeypatch)
+
+    then = [client.get(url) for _ in range(3)]
+
+    headline = b'class="article__headline">Ferry strike called off after talks</h1>'
+    assert first["X-Page-Cache"] == "hit" and headline not in first.content
+    assert all(r["X-Page-Cache"] == "hit" and headline not in r.content for r in then)
+    assert reads == []  # served as found: not the entry's tokens again, nor its new copy
+    cache.delete(f"lock:{key}")
+
+
+def test_a_takedown_ends_a_stale_copys_grace_at_once(client, monkeypatch):
+    monkeypatch.setattr(page_cache, "STALE_RECHECK", 60)  # the grace would last a minute
+    article = ArticleFactory(live=True, headline="Minister's diary entries")
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get("/")
+    for page in (url, "/"):
+        _hold_render_lock(client, page)
+    article.headline = "Minister's diary entries published"
+    article.save()
+    stale = client.get(url)  # while rendered elsewhere
+    assert b'class="article__headline">Minister&#x27;s diary entries</h1>' in stale.content
+
+    article.unpublish()
+
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert b"diary entries" not in client.get("/").content
 
 
 def test_a_takedown_is_never_served_stale_even_while_another_worker_renders(client):
@@ -187,6 +242,25 @@ def test_varnish_is_purged_by_key_after_each_commit(varnish):
     story.unpublish()  # a takedown: hard purge, never served stale
     assert httpcache.wait_for_purges()
     assert _get(story_url)[0] == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db(transaction=True)
+def test_varnish_gets_an_edit_when_the_app_renders_it_again_in_the_background(varnish, settings):
+    """As in production: after the purge, Varnish revalidates, and the app answers with the previous copy while
+    it renders the page again. That copy (or a 304 to it) must not be kept for the page's whole lifetime."""
+    settings.PAGE_CACHE_BACKGROUND_REFRESH = True
+    settings.PAGE_CACHE_INVALIDATE_BEFORE_COMMIT = False
+    story = ArticleFactory(live=True, headline="Ring road resurfaced")
+    url = varnish.url + story.get_absolute_url()
+    _get(url)
+    assert _get(url)[1]["X-Cache"] == "HIT"
+
+    story.headline = "Ring road resurfaced overnight"
+    story.save()
+    assert httpcache.wait_for_purges()
+
+    # Within the app's stale window and Varnish's grace, not the 300 s of s-maxage.
+    assert _until(lambda: b"resurfaced overnight" in _get(url)[2], seconds=10)
 
 
 @pytest.mark.django_db(transaction=True)
