@@ -48,8 +48,11 @@ def article_payload(article):
 
 
 def _article_pre_save(sender, instance, raw=False, **kwargs):
+    from articles.invalidation import is_public, stored_row
+
     adding = raw or instance._state.adding or not instance.pk
-    instance._api_was_public = False if adding else _stored_public(instance.pk)
+    stored = None if adding else stored_row(instance)  # (read once for every handler, by Article.save())
+    instance._api_was_public = stored is not None and is_public(stored)
 
 
 def _drop(article_ids):
@@ -64,8 +67,10 @@ def _article_saved(sender, instance, raw=False, **kwargs):
 
     if raw:
         return
-    _drop([instance.pk])
     was, now = getattr(instance, "_api_was_public", False), instance.is_live
+    if not was and not now:
+        return  # the API reads published articles only: a draft's save changes nothing it shows
+    _drop([instance.pk])
     if now:
         if not was:
             Removal.objects.filter(article_id=instance.pk).delete()

@@ -51,6 +51,17 @@ def _tracked_fields():
     return [field.attname for field in Article._meta.concrete_fields if field.attname not in BOOKKEEPING]
 
 
+def stored_fields():
+    """What Article.save() reads of the stored row (`_stored_row`): what the handlers here compare, and more."""
+    return [*_tracked_fields(), "modified_at", "version"]
+
+
+def stored_row(instance):
+    """The row as stored before this save: read by Article.save() with its lock, else here (one query)."""
+    stored = getattr(instance, "_stored_row", None)
+    return stored if stored is not None else _stored_state(instance.pk, stored_fields())
+
+
 _pending = threading.local()
 
 
@@ -120,7 +131,10 @@ def publication_keys(article):
 
 def _article_pre_save(sender, instance, raw=False, **kwargs):
     adding = raw or instance._state.adding or not instance.pk
-    instance._cache_before = None if adding else _stored_state(instance.pk, [*_tracked_fields(), "modified_at"])
+    stored = None if adding else stored_row(instance)
+    instance._cache_before = (
+        None if stored is None else {field: stored[field] for field in [*_tracked_fields(), "modified_at"]}
+    )
 
 
 def _article_post_save(sender, instance, raw=False, **kwargs):

@@ -418,18 +418,21 @@ class Article(models.Model):
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         with transaction.atomic(using=using):
             stored = self._lock_stored_row(using, expected_version)
-            for attempt in range(1, self.SLUG_ATTEMPTS + 1):
-                try:
-                    # A savepoint, so a lost race undoes only this INSERT/UPDATE and the save can go on.
-                    with transaction.atomic(using=using):
-                        super().save(*args, **kwargs)
-                    break
-                except IntegrityError:
-                    # unique_slug() checks, then the row is written: a concurrent save of the same headline
-                    # for the same day can take the slug in between. Take the next free one and try again.
-                    if attempt == self.SLUG_ATTEMPTS or not self._slug_taken_by_another(using):
-                        raise
-                    self.slug = self._free_slug(wanted_slug)
+            try:
+                for attempt in range(1, self.SLUG_ATTEMPTS + 1):
+                    try:
+                        # A savepoint, so a lost race undoes only this INSERT/UPDATE and the save can go on.
+                        with transaction.atomic(using=using):
+                            super().save(*args, **kwargs)
+                        break
+                    except IntegrityError:
+                        # unique_slug() checks, then the row is written: a concurrent save of the same headline
+                        # for the same day can take the slug in between. Take the next free one and try again.
+                        if attempt == self.SLUG_ATTEMPTS or not self._slug_taken_by_another(using):
+                            raise
+                        self.slug = self._free_slug(wanted_slug)
+            finally:
+                self._stored_row = None  # (read by this save's pre_save handlers only)
             if stored is not None:
                 self._keep_old_address(stored)
 
@@ -541,18 +544,21 @@ class Article(models.Model):
         return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
 
     def _lock_stored_row(self, using, expected_version):
-        """Lock the stored row for this save and count the save; returns what the address was built from."""
+        """Lock the stored row for this save and count the save; returns what the address was built from.
+
+        The whole stored row, read once: the pre_save handlers (page cache, content API) compare the save
+        with it as `_stored_row` instead of reading it again each (a writer saves a draft every few seconds).
+        """
+        from .invalidation import stored_fields
+
+        self._stored_row = None
         if self._state.adding or self.pk is None:
             return None
-        stored = (
-            Article._base_manager.using(using)
-            .select_for_update()
-            .filter(pk=self.pk)
-            .values("version", "status", "slug", "publication_date")
-            .first()
-        )
+        stored = Article._base_manager.using(using).select_for_update().filter(pk=self.pk).values(*stored_fields())
+        stored = stored.first()
         if stored is None:
             return None
+        self._stored_row = stored
         if expected_version is not None and stored["version"] != expected_version:
             raise EditConflict(self, stored_version=stored["version"])
         self.version = stored["version"] + 1

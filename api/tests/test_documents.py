@@ -140,6 +140,28 @@ def test_an_unpublished_article_leaves_the_list_and_its_document_is_dropped(clie
     assert ArticleDocument.objects.get(article=article).data == ""
 
 
+def test_an_unpublished_article_edited_and_published_again_shows_the_edit(client, article, stored):
+    article.unpublish()
+    article.refresh_from_db()
+    article.headline = "Harbour reopens to ferries"  # edited while nobody can see it: its document is left alone
+    article.save()
+
+    article.publish()
+
+    assert shown(client, article)["headline"] == "Harbour reopens to ferries"
+
+
+def test_a_draft_saved_again_and_again_leaves_the_documents_alone(client):
+    draft = ArticleFactory(headline="Budget talks run late")
+    for take in range(3):
+        draft.body += f"<p>Take {take}.</p>"
+        draft.save()
+
+    assert not ArticleDocument.objects.filter(article=draft).exists()  # the API reads published articles only
+    draft.publish()
+    assert listed(client, draft)["headline"] == "Budget talks run late"
+
+
 def test_related_ids_follow_new_stories(client, article, stored):
     newer = ArticleFactory(live=True, tags=["Ships"])
 

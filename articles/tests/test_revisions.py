@@ -266,3 +266,17 @@ def test_a_revision_reads_the_byline_and_tags_in_one_query_each_however_many_the
 
     queries_to_save(authors=1, tags=1)  # (the first save also looks up and caches the content types)
     assert queries_to_save(authors=4, tags=6) == queries_to_save(authors=1, tags=1)
+
+
+def test_a_save_reads_the_stored_article_once_for_every_check_that_compares_with_it():
+    """The edit-conflict lock, the page cache and the content API each compare a save with the stored row:
+    one read of it (with the lock), not one each."""
+    article = ArticleFactory(live=True, headline="Tram fares frozen")
+    article.headline = "Tram fares frozen for a year"
+    with CaptureQueriesContext(connection) as queries, reversion.create_revision():
+        article.save(expected_version=article.version)
+
+    table = f'FROM "{Article._meta.db_table}" WHERE "{Article._meta.db_table}"."id" = '
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and table in q["sql"]]
+    assert len(reads) == 1, reads
+    assert Article.objects.get(pk=article.pk).headline == "Tram fares frozen for a year"
