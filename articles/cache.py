@@ -425,26 +425,30 @@ def _vouch(item, known):
 
 
 # Entries this worker found stale while another worker (or the renderer) renders them again: key → (the
-# entry's id, the change it was checked against, when to look again). Until then a hit serves that copy
-# without asking the shared cache about it again, so a stale copy costs a reader no more than a fresh one;
-# any change this worker hears of meanwhile (a takedown, say) ends it at once.
+# entry's id, the change it was checked against, when to look again, the render lock's holder). Until then a
+# hit serves that copy without asking the shared cache about it again, so a stale copy costs a reader no more
+# than a fresh one; any change this worker hears of meanwhile (a takedown, say) ends it at once.
 _rendering_elsewhere = {}
 STALE_RECHECK = 0.02  # seconds between a worker's looks for the new copy of an entry being rendered elsewhere
 
 
-def _stale_while_rendered(key, item, known):
+def _stale_while_rendered(key, item, known, holder=None):
     """`item` (under `key`) was found stale, against tokens read after every change up to `known`, and is
-    being rendered again elsewhere: serve it as it is until STALE_RECHECK has passed or a change arrives."""
-    _rendering_elsewhere[key] = (item["id"], known, time.monotonic() + STALE_RECHECK)
+    being rendered again elsewhere: serve it as it is until STALE_RECHECK has passed or a change arrives.
+    `holder`: the render lock's value (this worker's own claim), else read here."""
+    holder = holder if holder is not None else cache.get(f"lock:{key}")
+    if holder is not None:  # (None: that render is over already; the next hit looks afresh)
+        _rendering_elsewhere[key] = (item["id"], known, time.monotonic() + STALE_RECHECK, holder)
 
 
 def _still_rendered_elsewhere(key, item):
     """True while `item` is the stale copy noted by _stale_while_rendered and its render is still under way.
 
-    Until STALE_RECHECK has passed, nobody is asked; then only whether the render lock is still held (a small
-    round trip, not the entry's tokens nor its new copy). No new change has reached this worker meanwhile, so
-    the copy is still a soft one; once the lock is gone (released by the render, or run out) the entry is
-    looked at afresh and the new copy taken.
+    Until STALE_RECHECK has passed, nobody is asked; then only whether the same render still holds the lock (a
+    small round trip, not the entry's tokens nor its new copy). No new change has reached this worker meanwhile,
+    so the copy is still a soft one. Once that lock is gone (released by the render, or run out) or held by
+    another render (the first one's copy was stale at once, and is being rendered again), the entry is looked
+    at afresh and the newest copy taken.
     """
     memo = _rendering_elsewhere.get(key)
     if memo is None:
@@ -453,8 +457,8 @@ def _still_rendered_elsewhere(key, item):
         now = time.monotonic()
         if now < memo[2]:
             return True
-        if cache.get(f"lock:{key}") is not None:
-            _rendering_elsewhere[key] = (memo[0], memo[1], now + STALE_RECHECK)
+        if cache.get(f"lock:{key}") == memo[3]:
+            _rendering_elsewhere[key] = (*memo[:2], now + STALE_RECHECK, memo[3])
             return True
     del _rendering_elsewhere[key]
     return False
@@ -720,7 +724,7 @@ def _fragment(name, param, now, request=None, *, synced=False):
             if not renderer.submit("fragment", name, param, key):
                 _submit(refresh_fragment, name, param, key)
             _local_fragments[key] = entry
-            _stale_while_rendered(key, entry, known)
+            _stale_while_rendered(key, entry, known, claimed)
             return entry, False
     try:
         return _build_fragment(name, param, now, key, request), True
@@ -853,8 +857,10 @@ def _page_key(request):
 
 
 def _claim(key):
-    """One worker re-renders a stale entry; the others may serve the stale copy until it is done."""
-    return cache.add(f"lock:{key}", 1, timeout=settings.PAGE_CACHE_STALE_SECONDS)
+    """One worker re-renders a stale entry; the others may serve the stale copy until it is done.
+    The lock's value (which render holds it), or None when another worker holds it."""
+    holder = secrets.token_hex(4)
+    return holder if cache.add(f"lock:{key}", holder, timeout=settings.PAGE_CACHE_STALE_SECONDS) else None
 
 
 class _Lookup:
@@ -925,7 +931,7 @@ def _lookup(request, key, now, entry=None, *, shared=False):
         if state == HARD or not settings.PAGE_CACHE_BACKGROUND_REFRESH:
             return _Lookup(key, entry=entry, claimed=claimed)
         _refresh_in_background(request, key, entry)  # and this reader, too, gets the previous copy
-        _stale_while_rendered(key, entry, known)
+        _stale_while_rendered(key, entry, known, claimed)
     elif state == SOFT:
         _stale_while_rendered(key, entry, known)  # another worker holds its lock
     parts, fresh = [], state == FRESH

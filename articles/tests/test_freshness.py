@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 
 from articles import cache as page_cache
-from articles import httpcache
+from articles import httpcache, renderer
 from articles.tests.factories import ArticleFactory, AuthorFactory
 from articles.views import ArticleDetailView
 
@@ -77,6 +77,32 @@ def test_a_stale_copy_being_rendered_elsewhere_costs_a_hit_no_more_questions(cli
     assert all(r["X-Page-Cache"] == "hit" and headline not in r.content for r in then)
     assert reads == []  # served as found: not the entry's tokens again, nor its new copy
     cache.delete(f"lock:{key}")
+
+
+@pytest.mark.django_db(transaction=True)  # (the other worker's render below closes its database connection)
+def test_a_worker_serving_a_stale_copy_takes_the_new_one_when_another_render_has_taken_the_lock(client, monkeypatch):
+    """The first new copy was stale at once (a change landed while it rendered), so a worker claimed the page
+    again: a worker still serving the first stale copy must take the newer one, not wait for that lock too."""
+    monkeypatch.setattr(page_cache, "STALE_RECHECK", 0)
+    article = ArticleFactory(live=True, headline="Pier closed")
+    url = article.get_absolute_url()
+    client.get(url)
+    key = page_cache._page_key(client.get(url).wsgi_request)
+    cache.add(f"lock:{key}", "first render", timeout=60)
+    article.headline = "Pier closed after storm damage"
+    article.save()
+    stale = client.get(url)
+    previous = page_cache._local_pages.get(key)
+    # Another worker: its render is stored, and a further render has claimed the page.
+    page_cache.refresh_page(renderer.request_environ(stale.wsgi_request.META), key, previous)
+    page_cache._local_pages.put(key, previous)  # (this worker still holds the first stale copy)
+    cache.set(f"lock:{key}", "second render", timeout=60)
+
+    after = client.get(url)
+
+    headline = b'class="article__headline">Pier closed after storm damage</h1>'
+    assert headline not in stale.content
+    assert headline in after.content
 
 
 def test_a_takedown_ends_a_stale_copys_grace_at_once(client, monkeypatch):
