@@ -914,26 +914,23 @@ def _lookup(request, key, now, entry=None, *, shared=False):
         return max(state, SOFT) if item["until"] <= now else state
 
     state = state_of(entry)
-    if id(entry) in elsewhere:
-        pass  # no questions until STALE_RECHECK has passed (or a change arrives)
-    elif state != FRESH and not shared:
-        # Another worker may have rendered it again already: take its copy rather than render it twice.
-        newer = cache.get(key)
-        if newer is not None and newer["id"] != entry["id"]:
-            found = _lookup(request, key, now, newer, shared=True)
-            if found.response is not None:
-                _local_pages.put(key, newer)
-            return found
-    claimed = False
-    if id(entry) in elsewhere:
-        pass
-    elif state == HARD or (state == SOFT and (claimed := _claim(key))):
-        if state == HARD or not settings.PAGE_CACHE_BACKGROUND_REFRESH:
-            return _Lookup(key, entry=entry, claimed=claimed)
-        _refresh_in_background(request, key, entry)  # and this reader, too, gets the previous copy
-        _stale_while_rendered(key, entry, known, claimed)
-    elif state == SOFT:
-        _stale_while_rendered(key, entry, known)  # another worker holds its lock
+    if id(entry) not in elsewhere:  # (else: no questions until STALE_RECHECK has passed, or a change arrives)
+        if state != FRESH and not shared:
+            # Another worker may have rendered it again already: take its copy rather than render it twice.
+            newer = cache.get(key)
+            if newer is not None and newer["id"] != entry["id"]:
+                found = _lookup(request, key, now, newer, shared=True)
+                if found.response is not None:
+                    _local_pages.put(key, newer)
+                return found
+        claimed = None
+        if state == HARD or (state == SOFT and (claimed := _claim(key))):
+            if state == HARD or not settings.PAGE_CACHE_BACKGROUND_REFRESH:
+                return _Lookup(key, entry=entry, claimed=claimed)
+            _refresh_in_background(request, key, entry)  # and this reader, too, gets the previous copy
+            _stale_while_rendered(key, entry, known, claimed)
+        elif state == SOFT:
+            _stale_while_rendered(key, entry, known)  # another worker holds its lock
     parts, fresh = [], state == FRESH
     for name, param in entry["fragments"]:
         if entry["esi"]:

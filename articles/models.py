@@ -554,8 +554,8 @@ class Article(models.Model):
         self._stored_row = None
         if self._state.adding or self.pk is None:
             return None
-        stored = Article._base_manager.using(using).select_for_update().filter(pk=self.pk).values(*stored_fields())
-        stored = stored.first()
+        rows = Article._base_manager.using(using).select_for_update().filter(pk=self.pk)
+        stored = rows.values(*stored_fields()).first()
         if stored is None:
             return None
         self._stored_row = stored
